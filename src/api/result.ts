@@ -1,0 +1,85 @@
+import { compileSpace, decodeAssignments, type ParameterValue } from '../search-space/index.js';
+import type { ExperimentCondition, ExperimentState } from '../loop/state.js';
+import { bestTrial, counts, objectiveOf } from '../loop/state.js';
+import type { TrialCounts } from '../loop/status.js';
+import { objectiveValue } from '../trial/observation.js';
+import type {
+  MetricLog,
+  Observation,
+  ParameterAssignment,
+  TrialCondition,
+  TrialConditionType,
+  TrialRecord,
+} from '../trial/types.js';
+
+export interface TrialResult {
+  name: string;
+  /** Typed values: numbers for double, int and discrete; strings for categorical. */
+  parameters: Record<string, ParameterValue>;
+  /** The same values as Katib writes them. */
+  parameterAssignments: ParameterAssignment[];
+  condition: TrialConditionType;
+  reason: string;
+  message: string;
+  conditions: TrialCondition[];
+  /** Per metric: min, max and latest, as Katib records them (strings, or `unavailable`). */
+  observation: Observation;
+  /** The objective by its metric strategy, when it is a finite number. */
+  value?: number;
+  /** Every reported value, in order (Katib's observation log). */
+  logs: MetricLog[];
+  startTime?: string;
+  completionTime?: string;
+}
+
+export interface ExperimentResult {
+  name: string;
+  /** Katib's experiment condition: Succeeded or Failed once complete, Running before. */
+  status: 'Created' | 'Running' | 'Succeeded' | 'Failed';
+  /** Katib's reason, e.g. ExperimentMaxTrialsReached, ExperimentGoalReached, ExperimentFailed. */
+  reason: string;
+  message: string;
+  seed: number;
+  bestTrial?: TrialResult;
+  trials: TrialResult[];
+  counts: TrialCounts;
+  conditions: ExperimentCondition[];
+}
+
+/** A snapshot of the experiment as plain data, detached from the live state. */
+export function toResult(state: ExperimentState): ExperimentResult {
+  const latest = state.conditions[state.conditions.length - 1];
+  const best = bestTrial(state);
+  return {
+    name: state.experiment.metadata.name,
+    status: state.outcome?.type ?? latest?.type ?? 'Created',
+    reason: state.outcome?.reason ?? latest?.reason ?? '',
+    message: state.outcome?.message ?? latest?.message ?? '',
+    seed: state.seed,
+    ...(best ? { bestTrial: toTrialResult(state, best) } : {}),
+    trials: state.trials.map((t) => toTrialResult(state, t)),
+    counts: counts(state),
+    conditions: structuredClone(state.conditions),
+  };
+}
+
+/** One trial as plain data, with typed parameters and its objective value. */
+export function toTrialResult(state: ExperimentState, t: TrialRecord): TrialResult {
+  const space = compileSpace(state.experiment.spec.parameters ?? []);
+  const latest = t.conditions[t.conditions.length - 1];
+  const value = objectiveValue(t, objectiveOf(state));
+  return structuredClone({
+    name: t.name,
+    parameters: decodeAssignments(space, t.parameterAssignments),
+    parameterAssignments: t.parameterAssignments,
+    condition: t.condition,
+    reason: latest?.reason ?? '',
+    message: latest?.message ?? '',
+    conditions: t.conditions,
+    observation: t.observation ?? { metrics: [] },
+    ...(value !== undefined ? { value } : {}),
+    logs: state.logs.get(t.name) ?? [],
+    ...(t.startTime ? { startTime: t.startTime } : {}),
+    ...(t.completionTime ? { completionTime: t.completionTime } : {}),
+  });
+}

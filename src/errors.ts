@@ -1,0 +1,26 @@
+import type { ValidationIssue } from './experiment/types.js';
+
+/** The closed set of error codes; each transport maps them in one place (CLI exit code, gRPC status). */
+export type ErrorCode = 'invalid-argument' | 'failed-precondition' | 'not-found' | 'internal';
+
+/** Scriba's one error type. `issues` lists every problem found when the error is about input. */
+export class ScribaError extends Error {
+  override readonly name = 'ScribaError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: readonly ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+
+  static fromIssues(issues: readonly ValidationIssue[], heading = 'invalid input'): ScribaError {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`);
+    return new ScribaError('invalid-argument', `${heading}:\n${lines.join('\n')}`, issues);
+  }
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+  return `${issue.path}: ${issue.message}`;
+}

@@ -1,0 +1,67 @@
+import { parseDocument } from 'yaml';
+import { algorithmNames, getAlgorithm, KATIB_ALGORITHM_NAMES, unknownAlgorithmMessage } from '../../algorithms/registry.js';
+import { applyDefaults } from './defaults.js';
+import { parseExperimentObject } from './parse.js';
+import type { Experiment, ValidationIssue } from './types.js';
+import { validateExperiment } from './validate.js';
+
+/** Where YAML syntax errors are reported; the message starts with `line L, column C:`. */
+export const YAML_PATH = '(yaml)';
+
+/**
+ * Reads an Experiment written in YAML or JSON, the way Katib admits one: shape check,
+ * mutating defaults (§2.2), validating webhook (§2.3), then the algorithm's own
+ * ValidateAlgorithmSettings (§4), which Katib runs later in the suggestion service.
+ * Every issue is returned at once; the experiment returned is the defaulted one, and
+ * `undefined` only when the text is not YAML.
+ *
+ * @example
+ * const { experiment, issues } = loadExperiment(readFileSync('random.yaml', 'utf8'));
+ * if (issues.length > 0) throw ScribaError.fromIssues(issues);
+ */
+export function loadExperiment(text: string): { experiment: Experiment | undefined; issues: ValidationIssue[] } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    return { experiment: undefined, issues: doc.errors.map((error) => ({ path: YAML_PATH, message: yamlMessage(error) })) };
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    // e.g. an alias bomb beyond the yaml package's maxAliasCount
+    return { experiment: undefined, issues: [{ path: YAML_PATH, message: (error as Error).message }] };
+  }
+
+  const parsed = parseExperimentObject(raw);
+  const experiment = applyDefaults(parsed.experiment);
+  // A field dropped for its type would be reported again as missing; keep the first word on it.
+  const shadowed = (path: string) =>
+    parsed.issues.some((i) => path === i.path || path.startsWith(`${i.path}.`) || path.startsWith(`${i.path}[`));
+  const issues = [...parsed.issues, ...validateExperiment(experiment).filter((i) => !shadowed(i.path))];
+  issues.push(...algorithmIssues(experiment, issues));
+  return { experiment, issues };
+}
+
+/** The registered plugin's settings check, or the "not implemented yet" issue for a Katib name. */
+function algorithmIssues(experiment: Experiment, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const name = experiment.spec.algorithm?.algorithmName;
+  if (!name) return [];
+  if (algorithmNames().includes(name)) {
+    // Settings checks look at the space too; on a broken space they would only add noise.
+    if (issues.some((i) => i.path.startsWith('spec.parameters'))) return [];
+    try {
+      return getAlgorithm(name).validateSettings({ name: experiment.metadata.name, spec: experiment.spec });
+    } catch (error) {
+      return [{ path: 'spec.algorithm', message: `algorithm ${name} failed to validate the experiment: ${(error as Error).message}` }];
+    }
+  }
+  if (KATIB_ALGORITHM_NAMES.includes(name)) return [{ path: 'spec.algorithm.algorithmName', message: unknownAlgorithmMessage(name) }];
+  return []; // an unknown name, already reported by validateExperiment
+}
+
+/** `line L, column C: <what>` from a yaml package error, without its source excerpt. */
+function yamlMessage(error: { message: string; linePos?: readonly { line: number; col: number }[] }): string {
+  const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const pos = error.linePos?.[0];
+  return pos ? `line ${pos.line}, column ${pos.col}: ${what}` : what;
+}

@@ -1,0 +1,114 @@
+import type { Algorithm } from '../../algorithms/types.js';
+import type { TrialRunner } from '../../trials/types.js';
+import { errorMessage } from '../../trials/function-runner.js';
+import type { Experiment } from '../experiment/types.js';
+import type { TrialRecord } from '../trial/types.js';
+import {
+  addTrial,
+  appendLogs,
+  counts,
+  createState,
+  finishTrial,
+  startTrial,
+  suggestionEnded,
+  suggestionFailed,
+  updateStatus,
+  type ExperimentState,
+} from './state.js';
+import { activeCount, trialsToAdd } from './status.js';
+
+export interface RunOptions {
+  /** A defaulted, validated experiment. */
+  experiment: Experiment;
+  algorithm: Algorithm;
+  runner: TrialRunner;
+  seed: number;
+  /** Called after each trial ends, with the state as it is then. */
+  onTrialComplete?: (trial: TrialRecord, state: ExperimentState) => void;
+}
+
+/**
+ * Katib's experiment controller without Kubernetes (katib-spec §3.1, §3.2): keep
+ * parallelTrialCount trials active, asking the algorithm for exactly the missing number;
+ * apply the terminal rules after every change; once complete, create nothing more and
+ * let the running trials finish (Katib never kills them).
+ */
+export async function runExperiment(options: RunOptions): Promise<ExperimentState> {
+  const { experiment, algorithm, runner, seed } = options;
+  const state = createState(experiment, seed);
+  const inFlight = new Map<string, Promise<void>>();
+  let exhausted = false;
+
+  const launch = (trial: TrialRecord): void => {
+    startTrial(state, trial.name);
+    const done = Promise.resolve()
+      .then(() => runner.run({ experiment, trial, report: (logs) => appendLogs(state, trial.name, logs) }))
+      .catch((error: unknown) => ({ status: 'failed' as const, message: errorMessage(error) }))
+      .then((outcome) => {
+        const finished = finishTrial(state, trial.name, outcome);
+        options.onTrialComplete?.(finished, state);
+      })
+      .finally(() => inFlight.delete(trial.name));
+    inFlight.set(trial.name, done);
+  };
+
+  for (;;) {
+    updateStatus(state);
+    if (!state.outcome && !exhausted) {
+      const count = trialsToAdd(experiment.spec, counts(state));
+      if (count > 0) {
+        const reply = await requestSuggestions(state, algorithm, count);
+        if (reply === undefined) continue; // the suggestion failed; the experiment is now Failed
+        exhausted = reply.exhausted;
+        reply.assignments.forEach((assignments, i) => {
+          launch(addTrial(state, assignments, reply.trialNames?.[i], reply.labels?.[i]));
+        });
+        updateStatus(state);
+      }
+    }
+    if (inFlight.size === 0) {
+      updateStatus(state);
+      if (!state.outcome && exhausted) {
+        suggestionEnded(state, 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions');
+      }
+      if (!state.outcome) {
+        // Unreachable by the arithmetic of §3.2: nothing active always leaves room for a trial.
+        suggestionFailed(state, `no trial is active and none can be created (${activeCount(counts(state))} active)`);
+      }
+      return state;
+    }
+    await Promise.race(inFlight.values());
+  }
+}
+
+interface CheckedReply {
+  assignments: TrialRecord['parameterAssignments'][];
+  trialNames?: string[];
+  labels?: Record<string, string>[];
+  exhausted: boolean;
+}
+
+/** Asks the algorithm for `count` assignments; a failure or a wrong count fails the experiment. */
+async function requestSuggestions(
+  state: ExperimentState,
+  algorithm: Algorithm,
+  count: number,
+): Promise<CheckedReply | undefined> {
+  const { metadata, spec } = state.experiment;
+  try {
+    const reply = await algorithm.getSuggestions({
+      experiment: { name: metadata.name, spec },
+      trials: [...state.trials],
+      count,
+      seed: state.seed,
+    });
+    const got = reply.assignments.length;
+    if (got > count || (got < count && !reply.exhausted)) {
+      throw new Error(`algorithm ${algorithm.name} returned ${got} assignments, expected ${count}`);
+    }
+    return { ...reply, exhausted: reply.exhausted === true };
+  } catch (error) {
+    suggestionFailed(state, errorMessage(error));
+    return undefined;
+  }
+}

@@ -1,0 +1,206 @@
+import type { Experiment, ObjectiveSpec } from '../experiment/types.js';
+import { createRng } from '../rng.js';
+import { metricNames, objectiveAvailable, objectiveValue, observe } from '../trial/observation.js';
+import type {
+  MetricLog,
+  ParameterAssignment,
+  TrialCondition,
+  TrialConditionType,
+  TrialRecord,
+} from '../trial/types.js';
+import { isCompleted } from '../trial/types.js';
+import {
+  countTrials,
+  findBestTrial,
+  REASONS,
+  terminalCondition,
+  type TerminalCondition,
+  type TrialCounts,
+} from './status.js';
+
+/**
+ * An experiment in progress: its trials, their observation logs and the experiment's
+ * conditions. Plain data, changed only through the functions of this module, so every
+ * way in (the loop, the Study, later the store and the controller) shares one set of rules.
+ */
+export interface ExperimentState {
+  experiment: Experiment;
+  seed: number;
+  trials: TrialRecord[];
+  logs: Map<string, MetricLog[]>;
+  conditions: ExperimentCondition[];
+  /** Set once a terminal rule fired; the experiment then creates no more trials. */
+  outcome?: TerminalCondition;
+}
+
+export interface ExperimentCondition {
+  type: 'Created' | 'Running' | 'Succeeded' | 'Failed';
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+/** How a runner says a trial ended; metrics arrive separately as observation logs. */
+export type TrialOutcome =
+  | { status: 'completed' }
+  | { status: 'failed'; reason?: string; message: string }
+  | { status: 'earlyStopped' };
+
+export function now(): string {
+  return new Date().toISOString();
+}
+
+export function createState(experiment: Experiment, seed: number): ExperimentState {
+  const state: ExperimentState = { experiment, seed, trials: [], logs: new Map(), conditions: [] };
+  setExperimentCondition(state, 'Created', 'ExperimentCreated', 'Experiment is created');
+  return state;
+}
+
+export function objectiveOf(state: ExperimentState): ObjectiveSpec {
+  return state.experiment.spec.objective as ObjectiveSpec;
+}
+
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Katib's trial names: `<experiment>-` and 8 characters, drawn here from the experiment's seed. */
+export function trialName(state: ExperimentState, index: number): string {
+  const rng = createRng(state.seed, 'trial-name', index);
+  let suffix = '';
+  for (let i = 0; i < 8; i++) suffix += NAME_ALPHABET[rng.int(NAME_ALPHABET.length)];
+  const name = `${state.experiment.metadata.name}-${suffix}`;
+  return state.trials.some((t) => t.name === name) ? trialName(state, index + 1_000_003) : name;
+}
+
+export function addTrial(
+  state: ExperimentState,
+  parameterAssignments: ParameterAssignment[],
+  name?: string,
+  labels?: Record<string, string>,
+): TrialRecord {
+  const time = now();
+  const trial: TrialRecord = {
+    name: name ?? trialName(state, state.trials.length),
+    parameterAssignments,
+    condition: 'Created',
+    conditions: [],
+    creationTime: time,
+    ...(labels ? { labels } : {}),
+  };
+  appendCondition(trial, 'Created', 'TrialCreated', 'Trial is created');
+  state.trials.push(trial);
+  state.logs.set(trial.name, []);
+  return trial;
+}
+
+export function getTrial(state: ExperimentState, name: string): TrialRecord {
+  const trial = state.trials.find((t) => t.name === name);
+  if (!trial) throw new Error(`no trial named ${name}`);
+  return trial;
+}
+
+export function startTrial(state: ExperimentState, name: string): void {
+  const trial = getTrial(state, name);
+  trial.startTime = now();
+  appendCondition(trial, 'Running', 'TrialRunning', 'Trial is running');
+}
+
+export function appendLogs(state: ExperimentState, name: string, logs: readonly MetricLog[]): void {
+  const trial = getTrial(state, name);
+  if (isCompleted(trial.condition)) return;
+  state.logs.get(name)?.push(...logs);
+}
+
+/**
+ * Ends a trial (§2.5): a failed run is Failed; an early-stopped run is EarlyStopped; a
+ * completed run is Succeeded when its objective was observed, else MetricsUnavailable.
+ */
+export function finishTrial(state: ExperimentState, name: string, outcome: TrialOutcome): TrialRecord {
+  const trial = getTrial(state, name);
+  if (isCompleted(trial.condition)) return trial;
+  const objective = objectiveOf(state);
+  try {
+    trial.observation = observe(state.logs.get(name) ?? [], metricNames(objective));
+  } catch (error) {
+    outcome = { status: 'failed', reason: 'TrialFailed', message: (error as Error).message };
+  }
+  trial.completionTime = now();
+  if (outcome.status === 'failed') {
+    appendCondition(trial, 'Failed', outcome.reason ?? 'TrialFailed', outcome.message);
+  } else if (outcome.status === 'earlyStopped') {
+    appendCondition(trial, 'EarlyStopped', 'TrialEarlyStopped', 'Trial is early stopped');
+  } else if (objectiveAvailable(trial.observation, objective)) {
+    appendCondition(trial, 'Succeeded', 'TrialSucceeded', 'Trial has succeeded');
+  } else {
+    appendCondition(
+      trial,
+      'MetricsUnavailable',
+      'TrialMetricsUnavailable',
+      `Metrics are not available: the objective metric ${objective.objectiveMetricName} was never reported`,
+    );
+  }
+  return trial;
+}
+
+export function counts(state: ExperimentState): TrialCounts {
+  return countTrials(state.trials);
+}
+
+export function bestTrial(state: ExperimentState): TrialRecord | undefined {
+  return findBestTrial(state.trials, objectiveOf(state));
+}
+
+/**
+ * Applies Katib's terminal rules once (§3.1 step 6); after the experiment completes its
+ * condition stays, while running trials still finish and are recorded.
+ */
+export function updateStatus(state: ExperimentState): void {
+  if (state.outcome) return;
+  const best = bestTrial(state);
+  const value = best ? objectiveValue(best, objectiveOf(state)) : undefined;
+  const terminal = terminalCondition(state.experiment.spec, counts(state), value);
+  if (terminal) {
+    complete(state, terminal);
+  } else if (state.trials.length > 0) {
+    setExperimentCondition(state, 'Running', 'ExperimentRunning', 'Experiment is running');
+  }
+}
+
+export function complete(state: ExperimentState, terminal: TerminalCondition): void {
+  if (state.outcome) return;
+  state.outcome = terminal;
+  const running = state.conditions.find((c) => c.type === 'Running');
+  if (running) running.status = 'False';
+  setExperimentCondition(state, terminal.type, terminal.reason, terminal.message);
+}
+
+export function suggestionEnded(state: ExperimentState, message: string): void {
+  complete(state, { type: 'Succeeded', reason: REASONS.suggestionEndReached, message });
+}
+
+export function suggestionFailed(state: ExperimentState, message: string): void {
+  complete(state, { type: 'Failed', reason: REASONS.failed, message: `Suggestion has failed: ${message}` });
+}
+
+function setExperimentCondition(
+  state: ExperimentState,
+  type: ExperimentCondition['type'],
+  reason: string,
+  message: string,
+): void {
+  const existing = state.conditions.find((c) => c.type === type);
+  if (existing && existing.status === 'True' && existing.reason === reason) return;
+  state.conditions = state.conditions.filter((c) => c.type !== type);
+  state.conditions.push({ type, status: 'True', reason, message, lastTransitionTime: now() });
+}
+
+function appendCondition(trial: TrialRecord, type: TrialConditionType, reason: string, message: string): void {
+  const time = now();
+  if (type === 'Succeeded' || type === 'Failed' || type === 'MetricsUnavailable') {
+    // Katib sets Running False when a trial ends this way (§2.5).
+    for (const c of trial.conditions) if (c.type === 'Running') c.status = 'False';
+  }
+  const condition: TrialCondition = { type, status: 'True', reason, message, lastTransitionTime: time };
+  trial.conditions.push(condition);
+  trial.condition = type;
+}
