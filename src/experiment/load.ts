@@ -34,12 +34,24 @@ export function loadExperiment(text: string): { experiment: Experiment | undefin
 
   const parsed = parseExperimentObject(raw);
   const experiment = applyDefaults(parsed.experiment);
-  // A field dropped for its type would be reported again as missing; keep the first word on it.
-  const shadowed = (path: string) =>
-    parsed.issues.some((i) => path === i.path || path.startsWith(`${i.path}.`) || path.startsWith(`${i.path}[`));
-  const issues = [...parsed.issues, ...validateExperiment(experiment).filter((i) => !shadowed(i.path))];
-  issues.push(...algorithmIssues(experiment, issues));
-  return { experiment, issues };
+  const later = validateExperiment(experiment);
+  later.push(...algorithmIssues(experiment, [...parsed.issues, ...later]));
+  const shadowed = shadowing(parsed.issues);
+  return { experiment, issues: [...parsed.issues, ...later.filter((i) => !shadowed(i.path))] };
+}
+
+/**
+ * A field dropped for its type would be reported again as missing: the shape issue
+ * speaks for it and everything under it. A dropped list item shifts the items after
+ * it, so it speaks for the whole list.
+ */
+function shadowing(shapeIssues: readonly ValidationIssue[]): (path: string) => boolean {
+  const prefixes = shapeIssues.flatMap(({ path }) => {
+    const item = /^(.*)\[\d+\]$/.exec(path);
+    return item ? [`${item[1]}[`] : [`${path}.`, `${path}[`];
+  });
+  const exact = new Set(shapeIssues.map((i) => i.path));
+  return (path) => exact.has(path) || prefixes.some((prefix) => path.startsWith(prefix));
 }
 
 /** The registered plugin's settings check, or the "not implemented yet" issue for a Katib name. */

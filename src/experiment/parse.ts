@@ -19,11 +19,12 @@ import { parseNumber } from '../search-space/check.js';
 type Obj = Record<string, unknown>;
 
 /**
- * Reads an untyped Experiment (parsed YAML or JSON) into the typed `Experiment`.
- * Only shapes are checked here (types, unknown fields, apiVersion and kind); Katib's
- * admission rules live in `validateExperiment`. A field of the wrong type is reported
- * and dropped. Enum-like strings (parameterType, objective type, ...) are kept as
- * written so the validator can name the bad value.
+ * Reads an untyped Experiment (parsed YAML or JSON) into the typed `Experiment` of
+ * katib-spec §2.1. Only shapes are checked here (types, unknown fields, apiVersion and
+ * kind), as the Kubernetes API server would; Katib's admission rules live in
+ * `validateExperiment`. A field of the wrong type is reported and dropped. Enum-like
+ * strings (parameterType, objective type, ...) are kept as written so the validator
+ * can name the bad value.
  *
  * @example
  * const { experiment, issues } = parseExperimentObject(YAML.parse(text));
