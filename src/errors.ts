@@ -21,6 +21,12 @@ export class ScribaError extends Error {
   }
 }
 
+/** The message of anything thrown, for recording as a trial's or experiment's reason. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
 export function formatIssue(issue: ValidationIssue): string {
   return `${issue.path}: ${issue.message}`;
 }

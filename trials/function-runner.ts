@@ -2,6 +2,7 @@ import { compileSpace, decodeAssignments, type ParameterValue } from '../src/sea
 import type { TrialOutcome } from '../src/loop/state.js';
 import { now } from '../src/loop/state.js';
 import type { MetricLog } from '../src/trial/types.js';
+import { errorMessage } from '../src/errors.js';
 import type { TrialRunner } from './types.js';
 
 /** Metric values by name; a bare number is the objective metric. */
@@ -56,9 +57,4 @@ export function createFunctionRunner(objective: Objective): TrialRunner {
       }
     },
   };
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

@@ -1,4 +1,4 @@
-import { compileSpace, decodeAssignments, type ParameterValue } from '../search-space/index.js';
+import { compileSpace, decodeAssignments, type ParameterValue, type SearchSpace } from '../search-space/index.js';
 import type { ExperimentCondition, ExperimentState } from '../loop/state.js';
 import { bestTrial, counts, objectiveOf } from '../loop/state.js';
 import type { TrialCounts } from '../loop/status.js';
@@ -48,6 +48,7 @@ export interface ExperimentResult {
 
 /** A snapshot of the experiment as plain data, detached from the live state. */
 export function toResult(state: ExperimentState): ExperimentResult {
+  const space = compileSpace(state.experiment.spec.parameters ?? []);
   const latest = state.conditions[state.conditions.length - 1];
   const best = bestTrial(state);
   return {
@@ -56,16 +57,19 @@ export function toResult(state: ExperimentState): ExperimentResult {
     reason: state.outcome?.reason ?? latest?.reason ?? '',
     message: state.outcome?.message ?? latest?.message ?? '',
     seed: state.seed,
-    ...(best ? { bestTrial: toTrialResult(state, best) } : {}),
-    trials: state.trials.map((t) => toTrialResult(state, t)),
+    ...(best ? { bestTrial: toTrialResult(state, best, space) } : {}),
+    trials: state.trials.map((t) => toTrialResult(state, t, space)),
     counts: counts(state),
     conditions: structuredClone(state.conditions),
   };
 }
 
 /** One trial as plain data, with typed parameters and its objective value. */
-export function toTrialResult(state: ExperimentState, t: TrialRecord): TrialResult {
-  const space = compileSpace(state.experiment.spec.parameters ?? []);
+export function toTrialResult(
+  state: ExperimentState,
+  t: TrialRecord,
+  space: SearchSpace = compileSpace(state.experiment.spec.parameters ?? []),
+): TrialResult {
   const latest = t.conditions[t.conditions.length - 1];
   const value = objectiveValue(t, objectiveOf(state));
   return structuredClone({

@@ -1,4 +1,4 @@
-import { ScribaError } from '../errors.js';
+import { errorMessage, ScribaError } from '../errors.js';
 import {
   addTrial,
   appendLogs,
@@ -15,7 +15,7 @@ import {
 import { activeCount, completedCount } from '../loop/status.js';
 import { compileSpace, decodeAssignments, type ParameterValue } from '../search-space/index.js';
 import { isCompleted, type ParameterAssignment } from '../trial/types.js';
-import { errorMessage, metricLogs, type Metrics } from '../../trials/function-runner.js';
+import { metricLogs, type Metrics } from '../../trials/function-runner.js';
 import { prepareStudy, type StudyOptions } from './options.js';
 import { toResult, toTrialResult, type ExperimentResult, type TrialResult } from './result.js';
 

@@ -1,6 +1,6 @@
 import type { Algorithm } from '../../algorithms/types.js';
 import type { TrialRunner } from '../../trials/types.js';
-import { errorMessage } from '../../trials/function-runner.js';
+import { errorMessage } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
 import type { TrialRecord } from '../trial/types.js';
 import {
