@@ -35,7 +35,7 @@ export interface TrialResult {
 export interface ExperimentResult {
   name: string;
   /** Katib's experiment condition: Succeeded or Failed once complete, Running before. */
-  status: 'Created' | 'Running' | 'Succeeded' | 'Failed';
+  status: 'Created' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed';
   /** Katib's reason, e.g. ExperimentMaxTrialsReached, ExperimentGoalReached, ExperimentFailed. */
   reason: string;
   message: string;

@@ -6,6 +6,7 @@ import {
   createState,
   finishTrial,
   getTrial,
+  markExhausted,
   objectiveOf,
   startTrial,
   suggestionEnded,
@@ -62,12 +63,11 @@ export function createStudy(options: StudyOptions): Study {
   const state = createState(experiment, seed);
   const space = compileSpace(experiment.spec.parameters ?? []);
   const metricName = objectiveOf(state).objectiveMetricName;
-  let exhausted = false;
   let queue: Promise<unknown> = Promise.resolve();
 
   const settle = (): void => {
     updateStatus(state);
-    if (exhausted && activeCount(counts(state)) === 0) {
+    if (state.exhausted && activeCount(counts(state)) === 0) {
       suggestionEnded(state, 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions');
     }
   };
@@ -80,10 +80,10 @@ export function createStudy(options: StudyOptions): Study {
     if (state.outcome) throw ended();
     const c = counts(state);
     const max = experiment.spec.maxTrialCount;
-    if (exhausted || (max !== undefined && completedCount(c) + activeCount(c) >= max)) {
+    if (state.exhausted || (max !== undefined && completedCount(c) + activeCount(c) >= max)) {
       throw new ScribaError(
         'failed-precondition',
-        exhausted
+        state.exhausted
           ? `the search space is exhausted; tell() the results of the ${activeCount(c)} running trials`
           : `all ${max} trials of maxTrialCount have been asked; tell() the results of the ${activeCount(c)} running trials`,
       );
@@ -97,7 +97,7 @@ export function createStudy(options: StudyOptions): Study {
     }
     const assignments = reply.assignments[0];
     if (!assignments) {
-      exhausted = true;
+      markExhausted(state);
       settle();
       throw state.outcome ? ended() : new ScribaError('failed-precondition', 'the search space is exhausted; tell() the results of the running trials');
     }

@@ -9,20 +9,24 @@ import {
   counts,
   createState,
   finishTrial,
+  markExhausted,
   startTrial,
   suggestionEnded,
   suggestionFailed,
   updateStatus,
   type ExperimentState,
+  type StateRecorder,
 } from './state.js';
 import { activeCount, trialsToAdd } from './status.js';
 
 export interface RunOptions {
-  /** A defaulted, validated experiment. */
-  experiment: Experiment;
+  /** A new experiment (defaulted and validated), or the state of one to continue. */
+  experiment: Experiment | ExperimentState;
   algorithm: Algorithm;
   runner: TrialRunner;
-  seed: number;
+  /** The seed of a new experiment (a continued one keeps its own). */
+  seed?: number;
+  recorder?: StateRecorder;
   /** Called after each trial ends, with the state as it is then. */
   onTrialComplete?: (trial: TrialRecord, state: ExperimentState) => void;
 }
@@ -34,10 +38,11 @@ export interface RunOptions {
  * let the running trials finish (Katib never kills them).
  */
 export async function runExperiment(options: RunOptions): Promise<ExperimentState> {
-  const { experiment, algorithm, runner, seed } = options;
-  const state = createState(experiment, seed);
+  const { algorithm, runner } = options;
+  const state =
+    'trials' in options.experiment ? options.experiment : createState(options.experiment, options.seed ?? 0, options.recorder);
+  const { experiment } = state;
   const inFlight = new Map<string, Promise<void>>();
-  let exhausted = false;
 
   const launch = (trial: TrialRecord): void => {
     startTrial(state, trial.name);
@@ -52,14 +57,17 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     inFlight.set(trial.name, done);
   };
 
+  // A continued experiment first runs the trials it had not finished.
+  for (const trial of state.trials) if (trial.condition === 'Created') launch(trial);
+
   for (;;) {
     updateStatus(state);
-    if (!state.outcome && !exhausted) {
+    if (!state.outcome && !state.exhausted) {
       const count = trialsToAdd(experiment.spec, counts(state));
       if (count > 0) {
         const reply = await requestSuggestions(state, algorithm, count);
         if (reply === undefined) continue; // the suggestion failed; the experiment is now Failed
-        exhausted = reply.exhausted;
+        if (reply.exhausted) markExhausted(state);
         reply.assignments.forEach((assignments, i) => {
           launch(addTrial(state, assignments, reply.trialNames?.[i], reply.labels?.[i]));
         });
@@ -68,7 +76,7 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     }
     if (inFlight.size === 0) {
       updateStatus(state);
-      if (!state.outcome && exhausted) {
+      if (!state.outcome && state.exhausted) {
         suggestionEnded(state, 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions');
       }
       if (!state.outcome) {

@@ -31,10 +31,23 @@ export interface ExperimentState {
   conditions: ExperimentCondition[];
   /** Set once a terminal rule fired; the experiment then creates no more trials. */
   outcome?: TerminalCondition;
+  /** The algorithm said it has no more suggestions (a finished grid). */
+  exhausted: boolean;
+  /** Receives every change as it happens, before the change is acted on (the store). */
+  recorder?: StateRecorder;
+}
+
+/** Persists changes of an experiment; called synchronously after each change. */
+export interface StateRecorder {
+  experimentChanged(state: ExperimentState): void;
+  trialChanged(state: ExperimentState, trial: TrialRecord): void;
+  logsAppended(state: ExperimentState, trialName: string, logs: readonly MetricLog[]): void;
+  /** The trial's observation log is discarded (the trial runs again from the start). */
+  logsCleared(state: ExperimentState, trialName: string): void;
 }
 
 export interface ExperimentCondition {
-  type: 'Created' | 'Running' | 'Succeeded' | 'Failed';
+  type: 'Created' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed';
   status: 'True' | 'False';
   reason: string;
   message: string;
@@ -51,8 +64,9 @@ export function now(): string {
   return new Date().toISOString();
 }
 
-export function createState(experiment: Experiment, seed: number): ExperimentState {
-  const state: ExperimentState = { experiment, seed, trials: [], logs: new Map(), conditions: [] };
+export function createState(experiment: Experiment, seed: number, recorder?: StateRecorder): ExperimentState {
+  const state: ExperimentState = { experiment, seed, trials: [], logs: new Map(), conditions: [], exhausted: false };
+  if (recorder) state.recorder = recorder;
   setExperimentCondition(state, 'Created', 'ExperimentCreated', 'Experiment is created');
   return state;
 }
@@ -90,6 +104,7 @@ export function addTrial(
   appendCondition(trial, 'Created', 'TrialCreated', 'Trial is created');
   state.trials.push(trial);
   state.logs.set(trial.name, []);
+  state.recorder?.trialChanged(state, trial);
   return trial;
 }
 
@@ -103,12 +118,14 @@ export function startTrial(state: ExperimentState, name: string): void {
   const trial = getTrial(state, name);
   trial.startTime = now();
   appendCondition(trial, 'Running', 'TrialRunning', 'Trial is running');
+  state.recorder?.trialChanged(state, trial);
 }
 
 export function appendLogs(state: ExperimentState, name: string, logs: readonly MetricLog[]): void {
   const trial = getTrial(state, name);
-  if (isCompleted(trial.condition)) return;
+  if (isCompleted(trial.condition) || logs.length === 0) return;
   state.logs.get(name)?.push(...logs);
+  state.recorder?.logsAppended(state, name, logs);
 }
 
 /**
@@ -139,7 +156,58 @@ export function finishTrial(state: ExperimentState, name: string, outcome: Trial
       `Metrics are not available: the objective metric ${objective.objectiveMetricName} was never reported`,
     );
   }
+  state.recorder?.trialChanged(state, trial);
   return trial;
+}
+
+/**
+ * A trial that was running when its runner went away (the process was killed) runs again
+ * from the start: its partial observation log is discarded and it is pending once more.
+ */
+export function requeueTrial(state: ExperimentState, name: string, message: string): void {
+  const trial = getTrial(state, name);
+  if (isCompleted(trial.condition)) return;
+  state.logs.set(name, []);
+  state.recorder?.logsCleared(state, name);
+  delete trial.startTime;
+  appendCondition(trial, 'Created', 'TrialRestarted', message);
+  state.recorder?.trialChanged(state, trial);
+}
+
+/** Marks the search space as used up; the experiment ends once its running trials finish. */
+export function markExhausted(state: ExperimentState): void {
+  if (state.exhausted) return;
+  state.exhausted = true;
+  state.recorder?.experimentChanged(state);
+}
+
+/**
+ * Katib's restart (katib-spec §3.4): an experiment that Succeeded by reaching
+ * maxTrialCount, with resumePolicy LongRunning or FromVolume, runs on once maxTrialCount
+ * is raised above its number of trials. Returns why not when it cannot.
+ */
+export function restart(state: ExperimentState, spec: Partial<Pick<Experiment['spec'], 'maxTrialCount' | 'parallelTrialCount' | 'maxFailedTrialCount'>>): string | undefined {
+  const why = restartBlocker(state, spec.maxTrialCount ?? state.experiment.spec.maxTrialCount);
+  if (why) return why;
+  Object.assign(state.experiment.spec, spec);
+  delete state.outcome;
+  state.conditions = state.conditions.filter((c) => c.type !== 'Succeeded' && c.type !== 'Failed');
+  setExperimentCondition(state, 'Restarting', 'ExperimentRestarting', 'Experiment is restarting');
+  return undefined;
+}
+
+export function restartBlocker(state: ExperimentState, maxTrialCount: number | undefined): string | undefined {
+  const policy = state.experiment.spec.resumePolicy ?? 'Never';
+  if (state.outcome?.reason !== REASONS.maxTrialsReached) {
+    return `only an experiment that succeeded by reaching maxTrialCount can restart; this one ended with ${state.outcome?.reason ?? 'nothing yet'}`;
+  }
+  if (policy !== 'LongRunning' && policy !== 'FromVolume') {
+    return `resumePolicy ${policy} does not allow a restart; set spec.resumePolicy to LongRunning or FromVolume`;
+  }
+  if (maxTrialCount === undefined || maxTrialCount <= state.trials.length) {
+    return `maxTrialCount must be raised above the ${state.trials.length} trials the experiment has, got ${maxTrialCount ?? 'none'}`;
+  }
+  return undefined;
 }
 
 export function counts(state: ExperimentState): TrialCounts {
@@ -171,7 +239,7 @@ export function complete(state: ExperimentState, terminal: TerminalCondition): v
   state.outcome = terminal;
   const running = state.conditions.find((c) => c.type === 'Running');
   if (running) running.status = 'False';
-  setExperimentCondition(state, terminal.type, terminal.reason, terminal.message);
+  setExperimentCondition(state, terminal.type, terminal.reason, terminal.message, true);
 }
 
 export function suggestionEnded(state: ExperimentState, message: string): void {
@@ -187,11 +255,17 @@ function setExperimentCondition(
   type: ExperimentCondition['type'],
   reason: string,
   message: string,
+  changed = false,
 ): void {
   const existing = state.conditions.find((c) => c.type === type);
-  if (existing && existing.status === 'True' && existing.reason === reason) return;
+  if (existing && existing.status === 'True' && existing.reason === reason) {
+    if (changed) state.recorder?.experimentChanged(state);
+    return;
+  }
+  if (type === 'Running') state.conditions = state.conditions.filter((c) => c.type !== 'Restarting');
   state.conditions = state.conditions.filter((c) => c.type !== type);
   state.conditions.push({ type, status: 'True', reason, message, lastTransitionTime: now() });
+  state.recorder?.experimentChanged(state);
 }
 
 function appendCondition(trial: TrialRecord, type: TrialConditionType, reason: string, message: string): void {
