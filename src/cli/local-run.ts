@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCollector } from '../../metrics-collector/collector.js';
+import { createGpuPool } from '../../trials/gpus.js';
+import { createProcessRunner, trialDirectory, type ProcessRunner } from '../../trials/process-runner.js';
+import { gpuRequest, primaryContainer, renderTrial } from '../../trials/template.js';
+import type { Experiment, ValidationIssue } from '../experiment/types.js';
+import type { ExperimentState } from '../loop/state.js';
+import { compileSpace, unitToAssignment } from '../search-space/index.js';
+import { isCompleted } from '../trial/types.js';
+
+const LOCAL_COLLECTORS = ['StdOut', 'File'];
+
+/**
+ * What `scriba run` needs beyond Katib's admission rules: a collector it can run here,
+ * an inline template whose primary container renders and has a command, and no trial
+ * asking for more GPUs than this machine offers.
+ */
+export function checkLocalRun(experiment: Experiment, gpuCount: number): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const spec = experiment.spec;
+  const kind = spec.metricsCollectorSpec?.collector?.kind ?? 'StdOut';
+  if (!LOCAL_COLLECTORS.includes(kind)) {
+    issues.push({
+      path: 'spec.metricsCollectorSpec.collector.kind',
+      message: `scriba run collects metrics with ${LOCAL_COLLECTORS.join(' or ')}; ${kind} is not supported on a local run`,
+    });
+  }
+  const template = spec.trialTemplate;
+  if (!template?.trialSpec) {
+    issues.push({ path: 'spec.trialTemplate.trialSpec', message: 'scriba run needs an inline trialSpec (a configMap template needs a cluster)' });
+    return issues;
+  }
+  try {
+    // Render one trial at the centre of the space to find the primary container.
+    const space = compileSpace(spec.parameters ?? []);
+    const parameterAssignments = unitToAssignment(space, space.domains.map(() => 0.5));
+    const rendered = renderTrial(experiment, { name: `${experiment.metadata.name}-check`, parameterAssignments });
+    const container = primaryContainer(rendered, template.primaryContainerName ?? '');
+    if (!Array.isArray(container.command) || container.command.length === 0) {
+      issues.push({
+        path: 'spec.trialTemplate.trialSpec',
+        message: `container ${template.primaryContainerName} has no command; a local run cannot use the image's entrypoint, so give the command explicitly`,
+      });
+    }
+    const gpus = gpuRequest(container);
+    if (gpus > gpuCount) {
+      issues.push({
+        path: 'spec.trialTemplate.trialSpec',
+        message: `each trial requests ${gpus} GPU(s) (resources.limits["nvidia.com/gpu"]) but this run has ${gpuCount} (see --gpus)`,
+      });
+    }
+  } catch (error) {
+    issues.push({ path: 'spec.trialTemplate.trialSpec', message: (error as Error).message });
+  }
+  return issues;
+}
+
+export interface LocalRunnerOptions {
+  workDir: string;
+  gpuIds: string[];
+  timeoutMs?: number;
+  /** Directory of the experiment file, offered to trials as SCRIBA_EXPERIMENT_DIR. */
+  experimentDir: string;
+}
+
+export function localRunner(o: LocalRunnerOptions): ProcessRunner {
+  return createProcessRunner({
+    workDir: o.workDir,
+    gpus: createGpuPool(o.gpuIds),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    collector: (spec, report) => createCollector(spec, report),
+    inject: { SCRIBA_EXPERIMENT_DIR: o.experimentDir },
+  });
+}
+
+/**
+ * Stops trial processes left behind by a run that was killed (their process groups keep
+ * running after the parent dies). A pid is trusted only if /proc shows it still carries
+ * the trial's KATIB_TRIAL_NAME, so a recycled pid is never touched.
+ */
+export function killTrialProcesses(state: ExperimentState, workDir: string): number {
+  let killed = 0;
+  for (const trial of state.trials) {
+    if (isCompleted(trial.condition)) continue;
+    const dir = trialDirectory(workDir, state.experiment.metadata.name, trial.name);
+    let pid: number;
+    try {
+      pid = Number.parseInt(readFileSync(join(dir, 'pid'), 'utf8'), 10);
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (!environ.includes(`KATIB_TRIAL_NAME=${trial.name}`)) continue;
+    } catch {
+      continue; // no pid file, or the process is gone
+    }
+    try {
+      process.kill(-pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
+}

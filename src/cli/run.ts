@@ -1,0 +1,182 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { getAlgorithm } from '../../algorithms/registry.js';
+import { detectGpus, parseGpuList } from '../../trials/gpus.js';
+import { errorMessage, formatIssue, ScribaError } from '../errors.js';
+import { loadExperiment } from '../experiment/load.js';
+import type { Experiment } from '../experiment/types.js';
+import { runExperiment } from '../loop/run.js';
+import { createState, requeueTrial, restart, type ExperimentState } from '../loop/state.js';
+import { freshSeed } from '../rng.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { checkLocalRun, killTrialProcesses, localRunner } from './local-run.js';
+import { formatSummary, progressLine, summarize } from './output.js';
+import type { Io } from './main.js';
+
+export interface RunFlags {
+  db: string;
+  json: boolean;
+  seed?: number;
+  gpus?: string;
+  timeoutSeconds?: number;
+  maxTrialCount?: number;
+}
+
+const COUNT_FIELDS = ['parallelTrialCount', 'maxTrialCount', 'maxFailedTrialCount'] as const;
+
+/** `scriba run FILE`: a new experiment, or the same one again with new counts (Katib's update rules). */
+export async function runFile(file: string, flags: RunFlags, io: Io): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    io.err(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return 2;
+  }
+  const { experiment, issues } = loadExperiment(text);
+  const gpuIds = await gpuInventory(flags.gpus, io);
+  if (experiment && issues.length === 0) issues.push(...checkLocalRun(experiment, gpuIds.length));
+  if (!experiment || issues.length > 0) {
+    for (const issue of issues) io.err(`${file}: ${formatIssue(issue)}`);
+    return 2;
+  }
+  const store = new SqliteStore(flags.db);
+  try {
+    const name = experiment.metadata.name;
+    let state: ExperimentState;
+    if (store.hasExperiment(name)) {
+      state = continueExisting(store, experiment, flags);
+    } else {
+      state = createState(experiment, flags.seed ?? freshSeed(), store);
+      store.createExperiment(state, resolve(file));
+    }
+    return await execute(state, store, { ...flags, experimentDir: dirname(resolve(file)), gpuIds }, io);
+  } finally {
+    store.close();
+  }
+}
+
+/** `scriba resume NAME`: continues an experiment after a crash, or restarts it with a larger maxTrialCount. */
+export async function resumeExperiment(name: string, flags: RunFlags, io: Io): Promise<number> {
+  const store = new SqliteStore(flags.db);
+  try {
+    const state = store.loadState(name);
+    claimable(store, name);
+    if (flags.maxTrialCount !== undefined && state.outcome) {
+      const why = restart(state, { maxTrialCount: flags.maxTrialCount });
+      if (why) throw new ScribaError('failed-precondition', `cannot restart ${name}: ${why}`);
+    } else if (flags.maxTrialCount !== undefined) {
+      state.experiment.spec.maxTrialCount = flags.maxTrialCount;
+      store.experimentChanged(state);
+    }
+    const source = store.source(name);
+    const gpuIds = await gpuInventory(flags.gpus, io);
+    return await execute(state, store, { ...flags, experimentDir: source ? dirname(source) : process.cwd(), gpuIds }, io);
+  } finally {
+    store.close();
+  }
+}
+
+function continueExisting(store: SqliteStore, experiment: Experiment, flags: RunFlags): ExperimentState {
+  const name = experiment.metadata.name;
+  const state = store.loadState(name);
+  claimable(store, name);
+  const changed = specChanges(state.experiment, experiment);
+  if (changed.length > 0) {
+    throw new ScribaError(
+      'failed-precondition',
+      `experiment ${name} already exists in ${store.path} with a different ${changed.join(', ')}; only ${COUNT_FIELDS.join(', ')} may change (Katib's update rule). Use another name or --db`,
+    );
+  }
+  const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [f, experiment.spec[f]]));
+  if (state.outcome) {
+    if (experiment.spec.maxTrialCount === state.experiment.spec.maxTrialCount) {
+      throw new ScribaError(
+        'failed-precondition',
+        `experiment ${name} has already ended (${state.outcome.type}, ${state.outcome.reason}); see \`scriba get trials ${name}\`, raise maxTrialCount to restart it, or use another name or --db`,
+      );
+    }
+    const why = restart(state, counts);
+    if (why) throw new ScribaError('failed-precondition', `cannot restart ${name}: ${why}`);
+  } else {
+    Object.assign(state.experiment.spec, counts);
+    store.experimentChanged(state);
+  }
+  if (flags.seed !== undefined && flags.seed !== state.seed) {
+    throw new ScribaError('failed-precondition', `experiment ${name} runs with seed ${state.seed}; --seed ${flags.seed} cannot change it`);
+  }
+  return state;
+}
+
+function claimable(store: SqliteStore, name: string): void {
+  const owner = store.liveOwner(name);
+  if (owner !== undefined) throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}`);
+}
+
+/** Fields of the spec that differ, other than the three counts Katib lets an update change. */
+function specChanges(old: Experiment, next: Experiment): string[] {
+  const fields = new Set([...Object.keys(old.spec), ...Object.keys(next.spec)]);
+  return [...fields]
+    .filter((f) => !(COUNT_FIELDS as readonly string[]).includes(f))
+    .filter((f) => JSON.stringify(old.spec[f as keyof Experiment['spec']]) !== JSON.stringify(next.spec[f as keyof Experiment['spec']]))
+    .map((f) => `spec.${f}`);
+}
+
+/** GPUs to hand out: --gpus LIST, `all` (nvidia-smi), `none`; by default what nvidia-smi finds, if it runs. */
+async function gpuInventory(flag: string | undefined, io: Io): Promise<string[]> {
+  if (flag === 'none') return [];
+  if (flag === 'all') return (await detectGpus()).map((g) => g.index);
+  if (flag !== undefined) return parseGpuList(flag);
+  try {
+    return (await detectGpus()).map((g) => g.index);
+  } catch (error) {
+    io.err(`scriba: no GPUs will be assigned: ${errorMessage(error)}`);
+    return [];
+  }
+}
+
+interface ExecuteOptions extends RunFlags {
+  experimentDir: string;
+  gpuIds: string[];
+}
+
+/** Runs (or continues) an experiment here, with progress, and prints its summary. */
+async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOptions, io: Io): Promise<number> {
+  const name = state.experiment.metadata.name;
+  const workDir = join(dirname(resolve(store.path)), 'trials');
+  store.claim(name);
+  // Trials left running by a killed run start again from the beginning (docs/katib-differences.md).
+  killTrialProcesses(state, workDir);
+  for (const trial of state.trials) {
+    if (trial.condition === 'Running') requeueTrial(state, trial.name, 'The trial was running when scriba stopped; it runs again from the start');
+  }
+  const live = io.isTTY && !o.json;
+  const progress = (): void => {
+    if (live) io.progress(progressLine(state));
+    else if (!o.json) io.out(progressLine(state));
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killTrialProcesses(state, workDir);
+    store.release(name);
+    io.err(`\nscriba: ${signal}: stopped; running trials will run again on \`scriba resume ${name}\``);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await runExperiment({
+      experiment: state,
+      algorithm: getAlgorithm(state.experiment.spec.algorithm?.algorithmName ?? 'random'),
+      runner: localRunner({ workDir, gpuIds: o.gpuIds, experimentDir: o.experimentDir, ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}) }),
+      onTrialComplete: progress,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    store.release(name);
+  }
+  if (live) io.progress('');
+  const summary = summarize(state);
+  io.out(o.json ? JSON.stringify(summary) : formatSummary(summary));
+  return summary.status === 'Succeeded' ? 0 : 1;
+}

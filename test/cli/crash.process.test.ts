@@ -1,0 +1,103 @@
+import { spawn, execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+// kill -9 of `scriba run` (and of each `scriba resume`) at several moments, then a last
+// resume: the experiment must end with exactly maxTrialCount trials, none lost, none twice.
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist/src/bin.js');
+const MAX = 16;
+let dir: string;
+
+const experiment = `apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata:
+  name: crash-test
+spec:
+  objective: { type: minimize, objectiveMetricName: loss }
+  algorithm: { algorithmName: random, algorithmSettings: [{ name: random_state, value: "3" }] }
+  parallelTrialCount: 4
+  maxTrialCount: ${MAX}
+  parameters:
+    - { name: x, parameterType: double, feasibleSpace: { min: "0", max: "1" } }
+  trialTemplate:
+    primaryContainerName: main
+    trialParameters: [{ name: x, reference: x }]
+    trialSpec:
+      apiVersion: batch/v1
+      kind: Job
+      spec:
+        template:
+          spec:
+            containers:
+              - name: main
+                image: node:20
+                command: [${JSON.stringify(process.execPath)}, -e, "setTimeout(() => console.log('loss=' + process.argv[1]), 150 + Math.floor(Math.random() * 350))", "\${trialParameters.x}"]
+            restartPolicy: Never
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scriba-crash-'));
+  await writeFile(join(dir, 'crash.yaml'), experiment);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args, '--db', join(dir, 'scriba.db'), '--json', '--gpus', 'none'], { cwd: dir });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stdout: () => stdout };
+}
+
+/** Processes still carrying a trial of this experiment in their environment. */
+function liveTrialProcesses(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes('KATIB_TRIAL_NAME=crash-test-')) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+test('kill -9 at several moments, then resume: exactly maxTrialCount trials, none lost or counted twice', async () => {
+  const delays = [350, 700, 500, 900, 450]; // ms after each start; each lands while trials run
+  let first = true;
+  for (const delay of delays) {
+    const p = start(first ? ['run', 'crash.yaml'] : ['resume', 'crash-test']);
+    first = false;
+    await new Promise((r) => setTimeout(r, delay));
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
+  const last = start(['resume', 'crash-test']);
+  expect(await last.exited).toBe(0);
+  const summary = JSON.parse(last.stdout()) as { status: string; reason: string; trials: Record<string, number> };
+  expect(summary).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
+  expect(summary.trials).toMatchObject({ total: MAX, succeeded: MAX, failed: 0 });
+
+  const { stdout } = await promisify(execFile)(process.execPath, [bin, 'get', 'trials', 'crash-test', '--db', join(dir, 'scriba.db'), '--json']);
+  const trials = JSON.parse(stdout) as { name: string; condition: string; conditions: { reason: string }[]; observation: { metrics: { latest: string }[] }; parameterAssignments: { value: string }[] }[];
+  expect(trials).toHaveLength(MAX);
+  expect(new Set(trials.map((t) => t.name)).size).toBe(MAX);
+  for (const t of trials) {
+    expect(t.condition).toBe('Succeeded');
+    // the objective is the trial's own x: a log row from another attempt or trial would show here
+    expect(t.observation.metrics[0]?.latest).toBe(t.parameterAssignments[0]?.value);
+    const { stdout: view } = await promisify(execFile)(process.execPath, [bin, 'get', 'trial', t.name, '--db', join(dir, 'scriba.db'), '--json']);
+    expect((JSON.parse(view) as { observationLog: unknown[] }).observationLog).toHaveLength(1);
+  }
+  // the kills did interrupt running trials, which ran again
+  expect(trials.some((t) => t.conditions.some((c) => c.reason === 'TrialRestarted'))).toBe(true);
+  expect(liveTrialProcesses()).toEqual([]);
+}, 120_000);

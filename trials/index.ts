@@ -1,0 +1,23 @@
+/** Trial runners (in-process function, local process with GPUs) and trial-template rendering. */
+export type { TrialRun, TrialRunner } from './types.js';
+export { createFunctionRunner, metricLogs, type Metrics, type Objective, type ObjectiveContext } from './function-runner.js';
+export { renderTrial, primaryContainer, gpuRequest, type Container, type EnvVar, type TrialIdentity } from './template.js';
+export {
+  createGpuPool,
+  detectGpus,
+  parseGpuList,
+  parseNvidiaSmi,
+  type Exec,
+  type GpuInfo,
+  type GpuLease,
+  type GpuPool,
+} from './gpus.js';
+export {
+  createProcessRunner,
+  expandReferences,
+  localCollectorSpec,
+  trialDirectory,
+  type CollectorFactory,
+  type ProcessRunner,
+  type ProcessRunnerOptions,
+} from './process-runner.js';
