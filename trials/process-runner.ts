@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { DEFAULT_METRICS_FILE } from '../src/experiment/defaults.js';
@@ -116,6 +116,9 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
         const injected: Record<string, string> = { ...options.inject, KATIB_TRIAL_NAME: trial.name, SCRIBA_TRIAL_DIR: dir };
         if (DISTRIBUTED_KINDS.includes(kind)) Object.assign(injected, distributedEnv(await freePort(), lease ? lease.ids.length : gpus));
         const command = buildCommand(container, injected, mountDir === undefined ? undefined : { mountDir, dir, path: spec.path as string });
+        // A trial that runs again (after a crash) starts from an empty directory, so nothing of the
+        // earlier attempt (a half-written metrics file) is read twice.
+        rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         if (mountDir !== undefined) mkdirSync(join(dir, mountDir), { recursive: true });
         const cwd = workingDirectory(dir, container.workingDir);

@@ -3,6 +3,8 @@ import type { TrialRecord } from '../trial/types.js';
 import { runExperiment } from '../loop/run.js';
 import type { ParameterValue } from '../search-space/index.js';
 import { ScribaError } from '../errors.js';
+import { openExperiment } from '../store/open.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { prepareStudy, type StudyOptions } from './options.js';
 import { toResult, type ExperimentResult } from './result.js';
 
@@ -17,6 +19,12 @@ export interface TuneOptions<P extends Record<string, ParameterValue> = Record<s
   objective: Objective<P>;
   /** Called after each trial ends, e.g. for progress output. */
   onTrialComplete?: (trial: TrialRecord) => void;
+  /**
+   * A SQLite file to record the experiment in, as `scriba run` does (`scriba get trials NAME
+   * --db FILE` then shows it). An unfinished experiment of the same name found there
+   * continues where it stopped: its finished trials are kept, interrupted ones run again.
+   */
+  store?: string;
 }
 
 /**
@@ -38,12 +46,21 @@ export async function tune<P extends Record<string, ParameterValue> = Record<str
     throw ScribaError.fromIssues([{ path: 'objective', message: 'expected a function (parameters, context) => metrics' }], 'invalid tuning options');
   }
   const { experiment, algorithm, seed } = prepareStudy(options);
-  const state = await runExperiment({
-    experiment,
-    algorithm,
-    seed,
-    runner: createFunctionRunner(options.objective as Objective),
-    ...(options.onTrialComplete ? { onTrialComplete: (trial: TrialRecord) => options.onTrialComplete?.(structuredClone(trial)) } : {}),
-  });
-  return toResult(state);
+  const store = options.store === undefined ? undefined : new SqliteStore(options.store);
+  try {
+    const name = experiment.metadata.name;
+    const stored = store && openExperiment(store, experiment, { seed, seedGiven: options.seed !== undefined });
+    store?.claim(name);
+    const state = await runExperiment({
+      experiment: stored ?? experiment,
+      algorithm,
+      seed,
+      runner: createFunctionRunner(options.objective as Objective),
+      ...(options.onTrialComplete ? { onTrialComplete: (trial: TrialRecord) => options.onTrialComplete?.(structuredClone(trial)) } : {}),
+    });
+    store?.release(name);
+    return toResult(state);
+  } finally {
+    store?.close();
+  }
 }

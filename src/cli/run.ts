@@ -4,10 +4,10 @@ import { getAlgorithm } from '../../algorithms/registry.js';
 import { detectGpus, parseGpuList } from '../../trials/gpus.js';
 import { errorMessage, formatIssue, ScribaError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
-import type { Experiment } from '../experiment/types.js';
 import { runExperiment } from '../loop/run.js';
-import { createState, requeueTrial, restart, type ExperimentState } from '../loop/state.js';
+import { restart, type ExperimentState } from '../loop/state.js';
 import { freshSeed } from '../rng.js';
+import { continueExperiment, openExperiment } from '../store/open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { checkLocalRun, killTrialProcesses, localRunner } from './local-run.js';
 import { formatSummary, progressLine, summarize } from './output.js';
@@ -21,8 +21,6 @@ export interface RunFlags {
   timeoutSeconds?: number;
   maxTrialCount?: number;
 }
-
-const COUNT_FIELDS = ['parallelTrialCount', 'maxTrialCount', 'maxFailedTrialCount'] as const;
 
 /** `scriba run FILE`: a new experiment, or the same one again with new counts (Katib's update rules). */
 export async function runFile(file: string, flags: RunFlags, io: Io): Promise<number> {
@@ -42,14 +40,7 @@ export async function runFile(file: string, flags: RunFlags, io: Io): Promise<nu
   }
   const store = new SqliteStore(flags.db);
   try {
-    const name = experiment.metadata.name;
-    let state: ExperimentState;
-    if (store.hasExperiment(name)) {
-      state = continueExisting(store, experiment, flags);
-    } else {
-      state = createState(experiment, flags.seed ?? freshSeed(), store);
-      store.createExperiment(state, resolve(file));
-    }
+    const state = openExperiment(store, experiment, { seed: flags.seed ?? freshSeed(), seedGiven: flags.seed !== undefined, source: resolve(file) });
     return await execute(state, store, { ...flags, experimentDir: dirname(resolve(file)), gpuIds }, io);
   } finally {
     store.close();
@@ -60,8 +51,7 @@ export async function runFile(file: string, flags: RunFlags, io: Io): Promise<nu
 export async function resumeExperiment(name: string, flags: RunFlags, io: Io): Promise<number> {
   const store = new SqliteStore(flags.db);
   try {
-    const state = store.loadState(name);
-    claimable(store, name);
+    const state = continueExperiment(store, name);
     if (flags.maxTrialCount !== undefined && state.outcome) {
       const why = restart(state, { maxTrialCount: flags.maxTrialCount });
       if (why) throw new ScribaError('failed-precondition', `cannot restart ${name}: ${why}`);
@@ -75,51 +65,6 @@ export async function resumeExperiment(name: string, flags: RunFlags, io: Io): P
   } finally {
     store.close();
   }
-}
-
-function continueExisting(store: SqliteStore, experiment: Experiment, flags: RunFlags): ExperimentState {
-  const name = experiment.metadata.name;
-  const state = store.loadState(name);
-  claimable(store, name);
-  const changed = specChanges(state.experiment, experiment);
-  if (changed.length > 0) {
-    throw new ScribaError(
-      'failed-precondition',
-      `experiment ${name} already exists in ${store.path} with a different ${changed.join(', ')}; only ${COUNT_FIELDS.join(', ')} may change (Katib's update rule). Use another name or --db`,
-    );
-  }
-  const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [f, experiment.spec[f]]));
-  if (state.outcome) {
-    if (experiment.spec.maxTrialCount === state.experiment.spec.maxTrialCount) {
-      throw new ScribaError(
-        'failed-precondition',
-        `experiment ${name} has already ended (${state.outcome.type}, ${state.outcome.reason}); see \`scriba get trials ${name}\`, raise maxTrialCount to restart it, or use another name or --db`,
-      );
-    }
-    const why = restart(state, counts);
-    if (why) throw new ScribaError('failed-precondition', `cannot restart ${name}: ${why}`);
-  } else {
-    Object.assign(state.experiment.spec, counts);
-    store.experimentChanged(state);
-  }
-  if (flags.seed !== undefined && flags.seed !== state.seed) {
-    throw new ScribaError('failed-precondition', `experiment ${name} runs with seed ${state.seed}; --seed ${flags.seed} cannot change it`);
-  }
-  return state;
-}
-
-function claimable(store: SqliteStore, name: string): void {
-  const owner = store.liveOwner(name);
-  if (owner !== undefined) throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}`);
-}
-
-/** Fields of the spec that differ, other than the three counts Katib lets an update change. */
-function specChanges(old: Experiment, next: Experiment): string[] {
-  const fields = new Set([...Object.keys(old.spec), ...Object.keys(next.spec)]);
-  return [...fields]
-    .filter((f) => !(COUNT_FIELDS as readonly string[]).includes(f))
-    .filter((f) => JSON.stringify(old.spec[f as keyof Experiment['spec']]) !== JSON.stringify(next.spec[f as keyof Experiment['spec']]))
-    .map((f) => `spec.${f}`);
 }
 
 /** GPUs to hand out: --gpus LIST, `all` (nvidia-smi), `none`; by default what nvidia-smi finds, if it runs. */
@@ -145,11 +90,8 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
   const name = state.experiment.metadata.name;
   const workDir = join(dirname(resolve(store.path)), 'trials');
   store.claim(name);
-  // Trials left running by a killed run start again from the beginning (docs/katib-differences.md).
+  // Processes of trials a killed run left behind; those trials run again from the start.
   killTrialProcesses(state, workDir);
-  for (const trial of state.trials) {
-    if (trial.condition === 'Running') requeueTrial(state, trial.name, 'The trial was running when scriba stopped; it runs again from the start');
-  }
   const live = io.isTTY && !o.json;
   const progress = (): void => {
     if (live) io.progress(progressLine(state));

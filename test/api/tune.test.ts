@@ -156,3 +156,47 @@ describe('tune()', () => {
     expect((await issues({ objective: undefined, maxTrialCount: 3 })).map((i) => i.path)).toEqual(['objective']);
   });
 });
+
+describe('tune() with a store', () => {
+  test('records the experiment in SQLite and continues an unfinished one', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SqliteStore } = await import('../../src/store/sqlite-store.js');
+    const dir = await mkdtemp(join(tmpdir(), 'scriba-tune-store-'));
+    const db = join(dir, 'tune.db');
+    try {
+      const options = {
+        name: 'stored',
+        parameters: { x: search.double({ min: 0, max: 1 }) },
+        objectiveType: 'minimize' as const,
+        maxTrialCount: 6,
+        parallelTrialCount: 1,
+        seed: 4,
+        store: db,
+      };
+      // A first run whose fourth trial never returns stands in for a process that died mid-trial.
+      let calls = 0;
+      const hanging = tune({ ...options, objective: ({ x }) => (++calls > 3 ? new Promise<number>(() => {}) : (x as number)) });
+      void hanging;
+      await new Promise((r) => setTimeout(r, 200));
+      const mid = new SqliteStore(db);
+      const before = mid.loadState('stored');
+      mid.close();
+      expect(before.trials.map((t) => t.condition)).toEqual(['Succeeded', 'Succeeded', 'Succeeded', 'Running']);
+      // Release the claim the hanging run holds (same process), as a crash would.
+      const owner = new SqliteStore(db);
+      owner.release('stored');
+      owner.close();
+      const result = await tune({ ...options, objective: ({ x }) => x as number });
+      expect(result).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached', seed: 4 });
+      expect(result.trials).toHaveLength(6);
+      expect(result.trials.slice(0, 3).map((t) => t.name)).toEqual(before.trials.slice(0, 3).map((t) => t.name));
+      expect(result.trials[3]?.conditions.map((c) => c.reason)).toEqual(['TrialCreated', 'TrialRunning', 'TrialRestarted', 'TrialRunning', 'TrialSucceeded']);
+      await expect(tune({ ...options, objective: () => 1 })).rejects.toThrow(/has already ended \(Succeeded, ExperimentMaxTrialsReached\)/);
+      await expect(tune({ ...options, parameters: { x: search.double({ min: 0, max: 2 }) }, objective: () => 1 })).rejects.toThrow(/different spec.parameters/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
