@@ -35,6 +35,51 @@ export interface ExperimentState {
   exhausted: boolean;
   /** Receives every change as it happens, before the change is acted on (the store). */
   recorder?: StateRecorder;
+  /** Counts, best trial and trial positions, kept up to date by this module's functions. */
+  derived?: Derived;
+}
+
+interface Derived {
+  counts: TrialCounts;
+  best: TrialRecord | undefined;
+  bestValue: number | undefined;
+  index: Map<string, number>;
+}
+
+/**
+ * What the loop asks after every change, maintained incrementally so that a run of n trials
+ * costs O(n), not O(n^2). Built from the trials the first time it is needed.
+ */
+function derived(state: ExperimentState): Derived {
+  if (!state.derived) {
+    const best = findBestTrial(state.trials, objectiveOf(state));
+    state.derived = {
+      counts: countTrials(state.trials),
+      best,
+      bestValue: best ? objectiveValue(best, objectiveOf(state)) : undefined,
+      index: new Map(state.trials.map((t, i) => [t.name, i])),
+    };
+  }
+  return state.derived;
+}
+
+/**
+ * A finished trial may become best: when strictly better, or equally good and earlier in
+ * the list, which is exactly the trial Katib's in-order scan (findBestTrial) would pick.
+ */
+function considerBest(state: ExperimentState, trial: TrialRecord): void {
+  const d = derived(state);
+  const value = objectiveValue(trial, objectiveOf(state));
+  if (value === undefined) return;
+  const minimize = objectiveOf(state).type === 'minimize';
+  const better =
+    d.bestValue === undefined ||
+    (minimize ? value < d.bestValue : value > d.bestValue) ||
+    (value === d.bestValue && (d.index.get(trial.name) as number) < (d.index.get(d.best?.name ?? '') as number));
+  if (better) {
+    d.best = trial;
+    d.bestValue = value;
+  }
 }
 
 /** Persists changes of an experiment; called synchronously after each change. */
@@ -101,15 +146,18 @@ export function addTrial(
     creationTime: time,
     ...(labels ? { labels } : {}),
   };
-  appendCondition(trial, 'Created', 'TrialCreated', 'Trial is created');
+  const d = derived(state);
+  d.index.set(trial.name, state.trials.length);
   state.trials.push(trial);
+  appendCondition(state, trial, 'Created', 'TrialCreated', 'Trial is created');
   state.logs.set(trial.name, []);
   state.recorder?.trialChanged(state, trial);
   return trial;
 }
 
 export function getTrial(state: ExperimentState, name: string): TrialRecord {
-  const trial = state.trials.find((t) => t.name === name);
+  const index = derived(state).index.get(name);
+  const trial = index === undefined ? undefined : state.trials[index];
   if (!trial) throw new Error(`no trial named ${name}`);
   return trial;
 }
@@ -117,7 +165,7 @@ export function getTrial(state: ExperimentState, name: string): TrialRecord {
 export function startTrial(state: ExperimentState, name: string): void {
   const trial = getTrial(state, name);
   trial.startTime = now();
-  appendCondition(trial, 'Running', 'TrialRunning', 'Trial is running');
+  appendCondition(state, trial, 'Running', 'TrialRunning', 'Trial is running');
   state.recorder?.trialChanged(state, trial);
 }
 
@@ -143,19 +191,21 @@ export function finishTrial(state: ExperimentState, name: string, outcome: Trial
   }
   trial.completionTime = now();
   if (outcome.status === 'failed') {
-    appendCondition(trial, 'Failed', outcome.reason ?? 'TrialFailed', outcome.message);
+    appendCondition(state, trial, 'Failed', outcome.reason ?? 'TrialFailed', outcome.message);
   } else if (outcome.status === 'earlyStopped') {
-    appendCondition(trial, 'EarlyStopped', 'TrialEarlyStopped', 'Trial is early stopped');
+    appendCondition(state, trial, 'EarlyStopped', 'TrialEarlyStopped', 'Trial is early stopped');
   } else if (objectiveAvailable(trial.observation, objective)) {
-    appendCondition(trial, 'Succeeded', 'TrialSucceeded', 'Trial has succeeded');
+    appendCondition(state, trial, 'Succeeded', 'TrialSucceeded', 'Trial has succeeded');
   } else {
     appendCondition(
+      state,
       trial,
       'MetricsUnavailable',
       'TrialMetricsUnavailable',
       `Metrics are not available: the objective metric ${objective.objectiveMetricName} was never reported`,
     );
   }
+  considerBest(state, trial);
   state.recorder?.trialChanged(state, trial);
   return trial;
 }
@@ -170,7 +220,7 @@ export function requeueTrial(state: ExperimentState, name: string, message: stri
   state.logs.set(name, []);
   state.recorder?.logsCleared(state, name);
   delete trial.startTime;
-  appendCondition(trial, 'Created', 'TrialRestarted', message);
+  appendCondition(state, trial, 'Created', 'TrialRestarted', message);
   state.recorder?.trialChanged(state, trial);
 }
 
@@ -211,11 +261,16 @@ export function restartBlocker(state: ExperimentState, maxTrialCount: number | u
 }
 
 export function counts(state: ExperimentState): TrialCounts {
-  return countTrials(state.trials);
+  return { ...derived(state).counts };
+}
+
+/** A trial's position in creation order. */
+export function trialIndex(state: ExperimentState, trial: TrialRecord): number {
+  return derived(state).index.get(trial.name) ?? -1;
 }
 
 export function bestTrial(state: ExperimentState): TrialRecord | undefined {
-  return findBestTrial(state.trials, objectiveOf(state));
+  return derived(state).best;
 }
 
 /**
@@ -224,9 +279,8 @@ export function bestTrial(state: ExperimentState): TrialRecord | undefined {
  */
 export function updateStatus(state: ExperimentState): void {
   if (state.outcome) return;
-  const best = bestTrial(state);
-  const value = best ? objectiveValue(best, objectiveOf(state)) : undefined;
-  const terminal = terminalCondition(state.experiment.spec, counts(state), value);
+  const d = derived(state);
+  const terminal = terminalCondition(state.experiment.spec, d.counts, d.bestValue);
   if (terminal) {
     complete(state, terminal);
   } else if (state.trials.length > 0) {
@@ -268,8 +322,12 @@ function setExperimentCondition(
   state.recorder?.experimentChanged(state);
 }
 
-function appendCondition(trial: TrialRecord, type: TrialConditionType, reason: string, message: string): void {
+function appendCondition(state: ExperimentState, trial: TrialRecord, type: TrialConditionType, reason: string, message: string): void {
   const time = now();
+  const c = derived(state).counts;
+  if (trial.conditions.length > 0) c[countKey(trial.condition)]--;
+  else c.total++;
+  c[countKey(type)]++;
   if (type === 'Succeeded' || type === 'Failed' || type === 'MetricsUnavailable') {
     // Katib sets Running False when a trial ends this way (§2.5).
     for (const c of trial.conditions) if (c.type === 'Running') c.status = 'False';
@@ -277,4 +335,16 @@ function appendCondition(trial: TrialRecord, type: TrialConditionType, reason: s
   const condition: TrialCondition = { type, status: 'True', reason, message, lastTransitionTime: time };
   trial.conditions.push(condition);
   trial.condition = type;
+}
+
+function countKey(type: TrialConditionType): Exclude<keyof TrialCounts, 'total'> {
+  switch (type) {
+    case 'Created': return 'pending';
+    case 'Running': return 'running';
+    case 'Succeeded': return 'succeeded';
+    case 'Killed': return 'killed';
+    case 'Failed': return 'failed';
+    case 'EarlyStopped': return 'earlyStopped';
+    case 'MetricsUnavailable': return 'metricsUnavailable';
+  }
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ScribaError } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
-import type { ExperimentCondition, ExperimentState, StateRecorder } from '../loop/state.js';
+import { trialIndex, type ExperimentCondition, type ExperimentState, type StateRecorder } from '../loop/state.js';
 import type { TerminalCondition } from '../loop/status.js';
 import type { MetricLog, TrialRecord } from '../trial/types.js';
 
@@ -227,7 +227,7 @@ export class SqliteStore implements StateRecorder {
     this.statements.upsertTrial.run({
       name: trial.name,
       experiment: state.experiment.metadata.name,
-      seq: state.trials.indexOf(trial),
+      seq: trialIndex(state, trial),
       assignments: JSON.stringify(trial.parameterAssignments),
       labels: trial.labels ? JSON.stringify(trial.labels) : null,
       condition: trial.condition,
