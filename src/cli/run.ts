@@ -105,6 +105,8 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // On a terminal the line is redrawn as trials start and end; elsewhere one line per finished trial.
+  const ticker = live ? setInterval(progress, 250) : undefined;
   try {
     await runExperiment({
       experiment: state,
@@ -113,6 +115,7 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
       onTrialComplete: progress,
     });
   } finally {
+    if (ticker) clearInterval(ticker);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     store.release(name);

@@ -95,3 +95,64 @@ describe('scriba run --json on the examples', () => {
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('no experiment named nope') });
   });
 });
+
+describe('scriba run: GPUs and restarts', () => {
+  const yaml = (o: { max: number; policy: string; gpus?: number }) => `apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: { name: restartable }
+spec:
+  objective: { type: minimize, objectiveMetricName: loss }
+  algorithm: { algorithmName: random }
+  parallelTrialCount: 2
+  maxTrialCount: ${o.max}
+  resumePolicy: ${o.policy}
+  parameters:
+    - { name: x, parameterType: double, feasibleSpace: { min: "0", max: "1" } }
+  trialTemplate:
+    primaryContainerName: main
+    trialParameters: [{ name: x, reference: x }]
+    trialSpec:
+      apiVersion: batch/v1
+      kind: Job
+      spec:
+        template:
+          spec:
+            containers:
+              - name: main
+                image: busybox
+                command: [sh, -c, 'echo "loss=\${trialParameters.x} gpus=$CUDA_VISIBLE_DEVICES"']
+${o.gpus ? `                resources: { limits: { nvidia.com/gpu: ${o.gpus} } }` : ''}
+            restartPolicy: Never
+`;
+
+  test('a trial asking for more GPUs than --gpus offers is rejected before anything runs', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const file = join(dir, 'gpu.yaml');
+    await writeFile(file, yaml({ max: 2, policy: 'Never', gpus: 2 }));
+    const result = await scriba(['run', file, '--db', join(dir, 'gpu.db'), '--gpus', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('each trial requests 2 GPU(s) (resources.limits["nvidia.com/gpu"]) but this run has 1 (see --gpus)');
+    const ok = await scriba(['run', file, '--db', join(dir, 'gpu.db'), '--gpus', '3,5', '--json']);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ status: 'Succeeded', trials: { succeeded: 2 } });
+  });
+
+  test('raising maxTrialCount restarts a LongRunning experiment, not a Never one', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    for (const policy of ['Never', 'LongRunning']) {
+      const file = join(dir, `restart-${policy}.yaml`);
+      const db = join(dir, `restart-${policy}.db`);
+      await writeFile(file, yaml({ max: 2, policy }));
+      expect((await scriba(['run', file, '--db', db, '--json'])).code).toBe(0);
+      await writeFile(file, yaml({ max: 4, policy }));
+      const again = await scriba(['run', file, '--db', db, '--json']);
+      if (policy === 'Never') {
+        expect(again).toMatchObject({ code: 2, stderr: expect.stringContaining('resumePolicy Never does not allow a restart') });
+      } else {
+        expect(again.code).toBe(0);
+        expect(JSON.parse(again.stdout)).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached', trials: { total: 4, succeeded: 4 } });
+        const more = await scriba(['resume', 'restartable', '--db', db, '--max-trial-count', '5', '--json']);
+        expect(JSON.parse(more.stdout)).toMatchObject({ trials: { total: 5 } });
+      }
+    }
+  });
+});
