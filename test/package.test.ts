@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { jobExperimentYaml } from './support/katib-yaml.js';
 
 // These run the built package (npm test builds it first), as a user gets it after `npm ci`.
 const run = promisify(execFile);
@@ -31,35 +32,8 @@ describe('the built package', () => {
     const bin = join(root, 'dist/src/bin.js');
     const good = join(dir, 'good.yaml');
     const bad = join(dir, 'bad.yaml');
-    const experiment = (max: string) => `apiVersion: kubeflow.org/v1beta1
-kind: Experiment
-metadata:
-  name: demo
-spec:
-  objective: { type: minimize, objectiveMetricName: loss }
-  algorithm: { algorithmName: random }
-  maxTrialCount: 4
-  parallelTrialCount: 2
-  parameters:
-    - name: lr
-      parameterType: double
-      feasibleSpace: { min: "0.01", max: "${max}" }
-  trialTemplate:
-    primaryContainerName: training
-    trialParameters:
-      - { name: learningRate, reference: lr }
-    trialSpec:
-      apiVersion: batch/v1
-      kind: Job
-      spec:
-        template:
-          spec:
-            containers:
-              - name: training
-                image: python:3.11
-                command: [python, train.py, "--lr=\${trialParameters.learningRate}"]
-            restartPolicy: Never
-`;
+    const experiment = (max: string) =>
+      jobExperimentYaml({ name: 'demo', maxTrialCount: 4, parallelTrialCount: 2, min: '0.01', max, command: '[python, train.py, "--lr=${trialParameters.x}"]' });
     await writeFile(good, experiment('0.05'));
     await writeFile(bad, experiment('abc'));
     const ok = await run(process.execPath, [bin, 'validate', good]);

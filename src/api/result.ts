@@ -1,6 +1,6 @@
 import { compileSpace, decodeAssignments, type ParameterValue, type SearchSpace } from '../search-space/index.js';
 import type { ExperimentCondition, ExperimentState } from '../loop/state.js';
-import { bestTrial, counts, objectiveOf } from '../loop/state.js';
+import { bestTrial, counts, experimentStatus, objectiveOf } from '../loop/state.js';
 import type { TrialCounts } from '../loop/status.js';
 import { objectiveValue } from '../trial/observation.js';
 import type {
@@ -49,13 +49,10 @@ export interface ExperimentResult {
 /** A snapshot of the experiment as plain data, detached from the live state. */
 export function toResult(state: ExperimentState): ExperimentResult {
   const space = compileSpace(state.experiment.spec.parameters ?? []);
-  const latest = state.conditions[state.conditions.length - 1];
   const best = bestTrial(state);
   return {
     name: state.experiment.metadata.name,
-    status: state.outcome?.type ?? latest?.type ?? 'Created',
-    reason: state.outcome?.reason ?? latest?.reason ?? '',
-    message: state.outcome?.message ?? latest?.message ?? '',
+    ...experimentStatus(state),
     seed: state.seed,
     ...(best ? { bestTrial: toTrialResult(state, best, space) } : {}),
     trials: state.trials.map((t) => toTrialResult(state, t, space)),

@@ -1,4 +1,4 @@
-import { bestTrial, counts, objectiveOf, type ExperimentState } from '../loop/state.js';
+import { bestTrial, counts, experimentStatus, objectiveOf, type ExperimentState } from '../loop/state.js';
 import { completedCount } from '../loop/status.js';
 import { objectiveValue, strategyFor } from '../trial/observation.js';
 import type { TrialRecord } from '../trial/types.js';
@@ -19,13 +19,10 @@ export interface RunSummary {
 
 export function summarize(state: ExperimentState): RunSummary {
   const c = counts(state);
-  const latest = state.conditions[state.conditions.length - 1];
   const best = bestTrial(state);
   return {
     name: state.experiment.metadata.name,
-    status: state.outcome?.type ?? latest?.type ?? 'Created',
-    reason: state.outcome?.reason ?? latest?.reason ?? '',
-    message: state.outcome?.message ?? latest?.message ?? '',
+    ...experimentStatus(state),
     trials: {
       total: c.total,
       succeeded: c.succeeded,

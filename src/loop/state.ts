@@ -288,6 +288,16 @@ export function updateStatus(state: ExperimentState): void {
   }
 }
 
+/** The experiment's condition now: its outcome once complete, else its latest condition. */
+export function experimentStatus(state: ExperimentState): { status: ExperimentCondition['type']; reason: string; message: string } {
+  const latest = state.conditions[state.conditions.length - 1];
+  return {
+    status: state.outcome?.type ?? latest?.type ?? 'Created',
+    reason: state.outcome?.reason ?? latest?.reason ?? '',
+    message: state.outcome?.message ?? latest?.message ?? '',
+  };
+}
+
 export function complete(state: ExperimentState, terminal: TerminalCondition): void {
   if (state.outcome) return;
   state.outcome = terminal;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { jobExperimentYaml } from '../support/katib-yaml.js';
 
 // kill -9 of `scriba run` (and of each `scriba resume`) at several moments, then a last
 // resume: the experiment must end with exactly maxTrialCount trials, none lost, none twice.
@@ -13,32 +14,12 @@ const bin = join(root, 'dist/src/bin.js');
 const MAX = 16;
 let dir: string;
 
-const experiment = `apiVersion: kubeflow.org/v1beta1
-kind: Experiment
-metadata:
-  name: crash-test
-spec:
-  objective: { type: minimize, objectiveMetricName: loss }
-  algorithm: { algorithmName: random, algorithmSettings: [{ name: random_state, value: "3" }] }
-  parallelTrialCount: 4
-  maxTrialCount: ${MAX}
-  parameters:
-    - { name: x, parameterType: double, feasibleSpace: { min: "0", max: "1" } }
-  trialTemplate:
-    primaryContainerName: main
-    trialParameters: [{ name: x, reference: x }]
-    trialSpec:
-      apiVersion: batch/v1
-      kind: Job
-      spec:
-        template:
-          spec:
-            containers:
-              - name: main
-                image: node:20
-                command: [${JSON.stringify(process.execPath)}, -e, "setTimeout(() => console.log('loss=' + process.argv[1]), 150 + Math.floor(Math.random() * 350))", "\${trialParameters.x}"]
-            restartPolicy: Never
-`;
+const experiment = jobExperimentYaml({
+  name: 'crash-test',
+  maxTrialCount: MAX,
+  parallelTrialCount: 4,
+  command: `[${JSON.stringify(process.execPath)}, -e, "setTimeout(() => console.log('loss=' + process.argv[1]), 150 + Math.floor(Math.random() * 350))", "\${trialParameters.x}"]`,
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scriba-crash-'));

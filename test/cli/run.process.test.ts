@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { jobExperimentYaml } from '../support/katib-yaml.js';
 
 // `scriba run --json` end to end on the Katib examples: the built bin, real trial processes,
 // a real SQLite file. (npm test builds the package first.)
@@ -97,33 +98,15 @@ describe('scriba run --json on the examples', () => {
 });
 
 describe('scriba run: GPUs and restarts', () => {
-  const yaml = (o: { max: number; policy: string; gpus?: number }) => `apiVersion: kubeflow.org/v1beta1
-kind: Experiment
-metadata: { name: restartable }
-spec:
-  objective: { type: minimize, objectiveMetricName: loss }
-  algorithm: { algorithmName: random }
-  parallelTrialCount: 2
-  maxTrialCount: ${o.max}
-  resumePolicy: ${o.policy}
-  parameters:
-    - { name: x, parameterType: double, feasibleSpace: { min: "0", max: "1" } }
-  trialTemplate:
-    primaryContainerName: main
-    trialParameters: [{ name: x, reference: x }]
-    trialSpec:
-      apiVersion: batch/v1
-      kind: Job
-      spec:
-        template:
-          spec:
-            containers:
-              - name: main
-                image: busybox
-                command: [sh, -c, 'echo "loss=\${trialParameters.x} gpus=$CUDA_VISIBLE_DEVICES"']
-${o.gpus ? `                resources: { limits: { nvidia.com/gpu: ${o.gpus} } }` : ''}
-            restartPolicy: Never
-`;
+  const yaml = (o: { max: number; policy: string; gpus?: number }) =>
+    jobExperimentYaml({
+      name: 'restartable',
+      maxTrialCount: o.max,
+      parallelTrialCount: 2,
+      spec: `  resumePolicy: ${o.policy}`,
+      command: `[sh, -c, 'echo "loss=\${trialParameters.x} gpus=$CUDA_VISIBLE_DEVICES"']`,
+      ...(o.gpus ? { container: `                resources: { limits: { nvidia.com/gpu: ${o.gpus} } }` } : {}),
+    });
 
   test('a trial asking for more GPUs than --gpus offers is rejected before anything runs', async () => {
     const { writeFile } = await import('node:fs/promises');
