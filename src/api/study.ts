@@ -14,7 +14,7 @@ import {
   updateStatus,
 } from '../loop/state.js';
 import { activeCount, completedCount } from '../loop/status.js';
-import { compileSpace, decodeAssignments, type ParameterValue } from '../search-space/index.js';
+import { compileSpace, decodeAssignments, encodeAssignments, type ParameterValue } from '../search-space/index.js';
 import { isCompleted, type ParameterAssignment } from '../trial/types.js';
 import { metricLogs, type Metrics } from '../../trials/function-runner.js';
 import { prepareStudy, type StudyOptions } from './options.js';
@@ -41,6 +41,11 @@ export interface Study {
   tell(trial: StudyTrial | string, metrics: Metrics | number): TrialResult;
   /** Ends a trial as Failed. */
   fail(trial: StudyTrial | string, message: string): TrialResult;
+  /**
+   * Records a finished trial without asking the algorithm (Optuna's `add_trial`): results
+   * known from elsewhere, to warm-start the search. The values must lie in the space.
+   */
+  add(parameters: Readonly<Record<string, ParameterValue>>, metrics: Metrics | number): TrialResult;
   /** The experiment as it is now. */
   result(): ExperimentResult;
 }
@@ -157,6 +162,13 @@ export function createStudy(options: StudyOptions): Study {
     },
     fail(ref, message) {
       return end(ref, { status: 'failed', message: String(message) });
+    },
+    add(parameters, metrics) {
+      checkMetrics(metrics);
+      const trial = addTrial(state, encodeAssignments(space, parameters));
+      startTrial(state, trial.name);
+      appendLogs(state, trial.name, metricLogs(metrics, metricName));
+      return end(trial.name, { status: 'completed' });
     },
     result: () => toResult(state),
   };
