@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage, formatIssue, ScribaError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { DEFAULT_DB_PATH } from '../store/sqlite-store.js';
+import { packageVersion } from '../version.js';
+import { bench } from './bench.js';
 import { getExperiments, getTrial, getTrials, trialLogs } from './get.js';
 import { resumeExperiment, runFile } from './run.js';
 
@@ -19,6 +20,7 @@ Commands:
   get trials NAME           list an experiment's trials [--db PATH] [--json]
   get trial NAME            show one trial              [--db PATH] [--json]
   logs TRIAL                print a trial's output      [--db PATH]
+  bench run|latency|report  the benchmark protocol (see scriba bench --help)
   help | version
 
 The store defaults to ${DEFAULT_DB_PATH}; trials run in its folder, under trials/.
@@ -75,6 +77,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (what === 'trial') return getTrial(one(positionals, 'NAME'), flags, io);
         throw usage(`scriba get: expected experiments, trials NAME or trial NAME, got ${what ?? 'nothing'}`);
       }
+      case 'bench':
+        return await bench(rest, io);
       case 'logs': {
         const { flags, positionals } = parse(rest, ['db']);
         return await trialLogs(one(positionals, 'TRIAL'), flags, io);
@@ -82,7 +86,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       case 'version':
       case '--version':
       case '-v':
-        io.out((createRequire(import.meta.url)('../../../package.json') as { version: string }).version);
+        io.out(packageVersion());
         return 0;
       case undefined:
       case 'help':

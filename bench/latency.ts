@@ -1,0 +1,45 @@
+import { createStudy } from '../src/api/study.js';
+import { createRng } from '../src/rng.js';
+import { compileSpace, fromUnit } from '../src/search-space/index.js';
+import { getFunction } from './functions/index.js';
+import { median, type LatencyEntry } from './protocol.js';
+import { benchParameters, samplerName } from './synthetic.js';
+
+export const LATENCY_PREFILL =
+  'n COMPLETED trials added with Study.add() (no algorithm call): uniform points of [0,1]^6 from Scriba\'s seeded generator (seed 12345), valued by hartmann6';
+
+/**
+ * Ask latency with n completed trials in the history (§4.1): prefill n points of
+ * hartmann6, then `asks` timed asks, each told its value untimed. Optimiser seed 0.
+ */
+export async function measureLatency(algorithm: string, n: number, asks = 20): Promise<LatencyEntry> {
+  const fn = getFunction('hartmann6');
+  const parameters = benchParameters(fn, algorithm, n + asks);
+  const space = compileSpace(Object.entries(parameters).map(([name, p]) => ({ name, ...p })));
+  const study = createStudy({
+    name: 'latency',
+    parameters,
+    objectiveType: 'minimize',
+    objectiveMetricName: 'f',
+    algorithm,
+    maxTrialCount: n + asks,
+    parallelTrialCount: 1,
+    seed: 0,
+  });
+  const rng = createRng(12345, 'latency-prefill');
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    // fromUnit is the identity map onto [0,1] for hartmann6, and snaps to the grid for grid.
+    const x = space.domains.map((d) => fromUnit(d, rng.next()) as number);
+    study.add(Object.fromEntries(x.map((v, j) => [`x${j}`, v])), fn.f(x));
+  }
+  const prefill = (performance.now() - t0) / 1000;
+  const askS: number[] = [];
+  for (let i = 0; i < asks; i++) {
+    const start = performance.now();
+    const trial = await study.ask();
+    askS.push((performance.now() - start) / 1000);
+    study.tell(trial, fn.f(fn.bounds.map((_, j) => trial.parameters[`x${j}`] as number)));
+  }
+  return { sampler: samplerName(algorithm), n_trials: n, ask_s: askS, median_ask_s: median(askS), prefill_s: prefill };
+}

@@ -1,0 +1,126 @@
+/**
+ * One self-contained SVG per function: for each method the median of L_t = log10(r_t + 1e-12)
+ * over seeds (bench-protocol §3) against evaluations t = 1..N as a line, and [Q1, Q3] as a
+ * translucent band in the same colour. Pure string building; the same input gives the same bytes.
+ */
+import type { Method } from './dataset.js';
+import { PROTOCOL_SEEDS, type CurvePoint } from './stats.js';
+
+export const WIDTH = 720;
+export const HEIGHT = 440;
+/** The plot area; the legend sits to its right. */
+const AREA = { left: 64, right: 540, top: 44, bottom: 380 } as const;
+
+/** Colour per method by first appearance (Tableau 10); a second round of methods is dashed. */
+export const PALETTE = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd',
+  '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+] as const;
+
+export interface PlotSeries {
+  method: Method;
+  points: readonly CurvePoint[];
+}
+
+/** Text and attribute values: the five XML special characters. */
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+}
+
+/** A tick step of 1, 2 or 5 × 10^k giving about `count` intervals over `span`. */
+export function niceStep(span: number, count: number): number {
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / power;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power;
+}
+
+const fixed = (v: number): string => v.toFixed(1);
+
+function tickLabel(v: number, step: number): string {
+  const s = v.toFixed(step >= 1 ? 0 : Math.ceil(-Math.log10(step)));
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
+function styleOf(m: Method): { colour: string; dash: string } {
+  const colour = PALETTE[m.index % PALETTE.length] as string;
+  return { colour, dash: m.index >= PALETTE.length ? ' stroke-dasharray="6 3"' : '' };
+}
+
+/** The plot of one function; `series` in legend order. */
+export function plotSvg(fn: string, series: readonly PlotSeries[]): string {
+  const all = series.flatMap((s) => s.points);
+  const xMax = Math.max(2, ...all.map((p) => p.t));
+  const lo = all.length === 0 ? -1 : Math.min(...all.map((p) => p.q1));
+  const hi = all.length === 0 ? 0 : Math.max(...all.map((p) => p.q3));
+  const yStep = niceStep(Math.max(hi - lo, 0.5), 8);
+  const yMin = Math.floor(lo / yStep) * yStep;
+  const yMax = Math.max(Math.ceil(hi / yStep) * yStep, yMin + yStep);
+  const sx = (t: number): number => AREA.left + ((t - 1) / (xMax - 1)) * (AREA.right - AREA.left);
+  const sy = (v: number): number => AREA.bottom - ((v - yMin) / (yMax - yMin)) * (AREA.bottom - AREA.top);
+  const xy = (t: number, v: number): string => `${fixed(sx(t))},${fixed(sy(v))}`;
+
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" role="img" aria-label="${escapeXml(`${fn}: log10 regret against evaluations`)}">`,
+    `<title>${escapeXml(fn)}</title>`,
+    `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
+    `<text x="${fixed((AREA.left + AREA.right) / 2)}" y="26" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(fn)}</text>`,
+  ];
+
+  // Grid and ticks: x at 1 and multiples of a nice step; y at multiples of a nice step.
+  const xStep = Math.max(1, niceStep(xMax - 1, 6));
+  const xTicks = [1, ...Array.from({ length: Math.floor(xMax / xStep) }, (_, i) => (i + 1) * xStep).filter((t) => t > 1)];
+  const yTicks = Array.from({ length: Math.round((yMax - yMin) / yStep) + 1 }, (_, i) => yMin + i * yStep);
+  out.push('<g stroke="#e6e6e6" stroke-width="1">');
+  for (const t of xTicks) out.push(`<line x1="${fixed(sx(t))}" y1="${AREA.top}" x2="${fixed(sx(t))}" y2="${AREA.bottom}"/>`);
+  for (const v of yTicks) out.push(`<line x1="${AREA.left}" y1="${fixed(sy(v))}" x2="${AREA.right}" y2="${fixed(sy(v))}"/>`);
+  out.push('</g>');
+
+  // Bands first, lines on top, so no band hides another method's median.
+  for (const s of series) {
+    if (s.points.length === 0) continue;
+    const { colour } = styleOf(s.method);
+    const band = [...s.points.map((p) => xy(p.t, p.q3)), ...[...s.points].reverse().map((p) => xy(p.t, p.q1))];
+    out.push(`<polygon points="${band.join(' ')}" fill="${colour}" fill-opacity="0.18" stroke="none"/>`);
+  }
+  for (const s of series) {
+    if (s.points.length === 0) continue;
+    const { colour, dash } = styleOf(s.method);
+    const line = s.points.map((p) => xy(p.t, p.median)).join(' ');
+    out.push(`<polyline points="${line}" fill="none" stroke="${colour}" stroke-width="2" stroke-linejoin="round"${dash}/>`);
+  }
+
+  // Axes, tick labels and axis titles.
+  out.push(
+    `<rect x="${AREA.left}" y="${AREA.top}" width="${AREA.right - AREA.left}" height="${AREA.bottom - AREA.top}" fill="none" stroke="#333333"/>`,
+    '<g font-size="11" fill="#333333">',
+  );
+  for (const t of xTicks) out.push(`<text x="${fixed(sx(t))}" y="${AREA.bottom + 16}" text-anchor="middle">${t}</text>`);
+  for (const v of yTicks) out.push(`<text x="${AREA.left - 6}" y="${fixed(sy(v) + 4)}" text-anchor="end">${tickLabel(v, yStep)}</text>`);
+  out.push(
+    '</g>',
+    `<text x="${fixed((AREA.left + AREA.right) / 2)}" y="${AREA.bottom + 40}" text-anchor="middle" font-size="13">evaluations</text>`,
+    `<text x="18" y="${fixed((AREA.top + AREA.bottom) / 2)}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${fixed((AREA.top + AREA.bottom) / 2)})">log10 regret</text>`,
+  );
+
+  // Legend: one entry per method, then what the marks mean.
+  const lx = AREA.right + 16;
+  series.forEach((s, i) => {
+    const { colour, dash } = styleOf(s.method);
+    const y = AREA.top + 12 + i * 22;
+    const seeds = s.method.seeds > 0 && s.method.seeds < PROTOCOL_SEEDS ? ` (S=${s.method.seeds})` : '';
+    out.push(
+      `<rect x="${lx}" y="${y - 7}" width="24" height="14" fill="${colour}" fill-opacity="0.18"/>`,
+      `<line x1="${lx}" y1="${y}" x2="${lx + 24}" y2="${y}" stroke="${colour}" stroke-width="2"${dash}/>`,
+      `<text x="${lx + 30}" y="${y + 4}" font-size="12">${escapeXml(s.method.name + seeds)}</text>`,
+    );
+  });
+  const noteY = AREA.top + 12 + series.length * 22 + 8;
+  out.push(
+    `<text x="${lx}" y="${noteY}" font-size="10" fill="#666666">line: median over seeds</text>`,
+    `<text x="${lx}" y="${noteY + 14}" font-size="10" fill="#666666">band: [Q1, Q3]</text>`,
+    '</svg>',
+  );
+  return `${out.join('\n')}\n`;
+}

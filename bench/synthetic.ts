@@ -1,0 +1,107 @@
+import { createStudy } from '../src/api/study.js';
+import { search, type SearchParameter } from '../src/api/search.js';
+import { getFunction, type BenchFunction } from './functions/index.js';
+import { protocolBudget, regretCurve, type SyntheticRun } from './protocol.js';
+
+/** Scriba's name for an algorithm in result files (§6 asks engines for distinct names). */
+export function samplerName(algorithm: string): string {
+  return `scriba_${algorithm.replace(/-/g, '_')}`;
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  random: 'Scriba random (Katib `random`): each parameter uniform on its range, one stream per (seed, trial index)',
+  grid: 'Scriba grid (Katib `grid`): k = ceil(N^(1/d)) points per dimension, step (high-low)/(k-1), walked in product order (the last parameter fastest); the same for every seed',
+};
+
+export function samplerDescription(algorithm: string): string {
+  return DESCRIPTIONS[algorithm] ?? `Scriba ${algorithm} (Katib \`${algorithm}\`) with its default settings`;
+}
+
+/** The search space of a protocol function: x0..x{d-1}, linear on the function's box (§1). */
+export function benchParameters(fn: BenchFunction, algorithm: string, budget: number): Record<string, SearchParameter> {
+  // Grid needs a step: the coarsest grid with at least `budget` points.
+  const k = Math.max(2, Math.ceil(budget ** (1 / fn.dim) - 1e-9));
+  return Object.fromEntries(
+    fn.bounds.map(([min, max], i) => [
+      `x${i}`,
+      search.double(algorithm === 'grid' ? { min, max, step: (max - min) / (k - 1) } : { min, max }),
+    ]),
+  );
+}
+
+export interface SyntheticTask {
+  algorithm: string;
+  function: string;
+  seed: number;
+  /** Evaluations; the protocol's budget for the function when absent. */
+  budget?: number;
+}
+
+/**
+ * One protocol run (§1, §3, §4): N sequential ask → evaluate → tell rounds through the
+ * Study API, timing each ask and tell but not the objective.
+ */
+export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
+  const fn = getFunction(task.function);
+  const budget = task.budget ?? protocolBudget(fn.dim);
+  const started = performance.now();
+  const study = createStudy({
+    name: 'bench',
+    parameters: benchParameters(fn, task.algorithm, budget),
+    objectiveType: 'minimize',
+    objectiveMetricName: 'f',
+    algorithm: task.algorithm,
+    maxTrialCount: budget,
+    parallelTrialCount: 1,
+    seed: task.seed,
+  });
+  const y: number[] = [];
+  const askS: number[] = [];
+  const tellS: number[] = [];
+  let best = Infinity;
+  let bestX: number[] = [];
+  for (let i = 0; i < budget; i++) {
+    const t0 = performance.now();
+    let trial;
+    try {
+      trial = await study.ask();
+    } catch {
+      break; // the algorithm has no more points (a grid smaller than the budget): a truncated run
+    }
+    const t1 = performance.now();
+    const x = fn.bounds.map((_, j) => trial.parameters[`x${j}`] as number);
+    const value = fn.f(x);
+    const t2 = performance.now();
+    study.tell(trial, value);
+    const t3 = performance.now();
+    y.push(value);
+    askS.push((t1 - t0) / 1000);
+    tellS.push((t3 - t2) / 1000);
+    if (value < best) {
+      best = value;
+      bestX = x;
+    }
+  }
+  return {
+    function: fn.name,
+    dim: fn.dim,
+    f_star: fn.fStar,
+    sampler: samplerName(task.algorithm),
+    seed: task.seed,
+    budget,
+    y,
+    regret: regretCurve(y, fn.fStar),
+    ask_s: askS,
+    tell_s: tellS,
+    best_x: bestX,
+    wall_s: (performance.now() - started) / 1000,
+    ...(y.length < budget ? { truncated: true } : {}),
+  };
+}
+
+/** Every (algorithm, function, seed) task of a benchmark, in a stable order. */
+export function syntheticTasks(algorithms: readonly string[], functions: readonly string[], seeds: readonly number[], budget?: number): SyntheticTask[] {
+  return algorithms.flatMap((algorithm) =>
+    functions.flatMap((fn) => seeds.map((seed) => ({ algorithm, function: fn, seed, ...(budget !== undefined ? { budget } : {}) }))),
+  );
+}

@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { functionNames } from '../../bench/functions/index.js';
+import { LATENCY_PREFILL, measureLatency } from '../../bench/latency.js';
+import { baseMeta } from '../../bench/meta.js';
+import { OPTUNA_SAMPLERS, optunaUnavailable, runOptuna } from '../../bench/peer.js';
+import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
+import { writeReport } from '../../bench/report/index.js';
+import { runSynthetic, samplerDescription, samplerName, syntheticTasks } from '../../bench/synthetic.js';
+import { algorithmNames } from '../../algorithms/registry.js';
+import { errorMessage, ScribaError } from '../errors.js';
+import type { Io } from './main.js';
+
+const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--parallel P] [--peer optuna] --out results.json
+scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--peer optuna] --out latency.json
+scriba bench report results.json... --out DIR`;
+
+/** `scriba bench ...`: the benchmark protocol (bench-protocol v1). */
+export async function bench(args: readonly string[], io: Io): Promise<number> {
+  const [what, ...rest] = args;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: what === 'report',
+      strict: true,
+      options: {
+        algorithms: { type: 'string', default: 'random' },
+        functions: { type: 'string', default: 'all' },
+        seeds: { type: 'string', default: '10' },
+        'seed-start': { type: 'string', default: '0' },
+        budget: { type: 'string' },
+        parallel: { type: 'string', default: '1' },
+        peer: { type: 'string' },
+        sizes: { type: 'string', default: '100,500,1000,2000' },
+        asks: { type: 'string', default: '20' },
+        out: { type: 'string' },
+        shard: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new ScribaError('invalid-argument', `scriba bench: ${errorMessage(error)}\n\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (!v.out) throw new ScribaError('invalid-argument', `scriba bench ${what ?? ''}: --out is required\n\n${USAGE}`);
+  if (v.peer !== undefined && v.peer !== 'optuna') throw new ScribaError('invalid-argument', `--peer: the only peer is optuna, got "${v.peer}"`);
+  const command = ['scriba', 'bench', ...args].join(' ');
+  switch (what) {
+    case 'run': {
+      const algorithms = list(v.algorithms, 'algorithms', algorithmNames());
+      const functions = v.functions === 'all' ? functionNames() : list(v.functions, 'functions', functionNames());
+      const seedStart = count(v['seed-start'], '--seed-start', 0);
+      const seeds = Array.from({ length: count(v.seeds, '--seeds', 1) }, (_, i) => seedStart + i);
+      const budget = v.budget === undefined ? undefined : count(v.budget, '--budget', 1);
+      const tasks = syntheticTasks(algorithms, functions, seeds, budget);
+      const shardArgs = ['bench', 'run', '--algorithms', algorithms.join(','), '--functions', functions.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : [])];
+      const runs = v.shard ? await runShard(tasks, v.shard, io) : await runAll(tasks, shardArgs, count(v.parallel, '--parallel', 1), io);
+      const file: SyntheticFile = {
+        schema: SYNTHETIC_SCHEMA,
+        meta: {
+          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [samplerName(a), samplerDescription(a)]))),
+          timing: 'ask_s: Study.ask() (the algorithm over the whole history plus the engine bookkeeping), tell_s: Study.tell(); the objective is not timed',
+        },
+        runs,
+      };
+      if (v.peer && !v.shard) {
+        const samplers = algorithms.map((a) => OPTUNA_SAMPLERS[a]).filter((s): s is string => s !== undefined);
+        const peerArgs = ['synthetic', '--functions', functions.join(','), '--samplers', samplers.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : [])];
+        await addPeer(file, samplers, algorithms, () => runOptuna<SyntheticFile>(peerArgs), (peer) => {
+          file.runs.push(...peer.runs.map((r) => ({ ...r, engine: 'optuna' })));
+        }, io);
+      }
+      writeFileSync(v.out, `${JSON.stringify(file)}\n`);
+      if (!v.shard) io.err(`wrote ${file.runs.length} runs to ${v.out}`);
+      return 0;
+    }
+    case 'latency': {
+      const algorithms = list(v.algorithms, 'algorithms', algorithmNames());
+      const sizes = v.sizes.split(',').map((s) => count(s, '--sizes', 0));
+      const asks = count(v.asks, '--asks', 1);
+      const file: LatencyFile = {
+        schema: LATENCY_SCHEMA,
+        meta: {
+          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [samplerName(a), samplerDescription(a)]))),
+          function: 'hartmann6',
+          asks_per_point: asks,
+          prefill: LATENCY_PREFILL,
+        },
+        entries: [],
+      };
+      for (const algorithm of algorithms) {
+        for (const n of sizes) {
+          const entry = await measureLatency(algorithm, n, asks);
+          file.entries.push(entry);
+          io.err(`${entry.sampler} n=${n}: median ask ${(entry.median_ask_s * 1000).toFixed(3)} ms`);
+        }
+      }
+      if (v.peer) {
+        const samplers = algorithms.map((a) => OPTUNA_SAMPLERS[a]).filter((s): s is string => s !== undefined);
+        await addPeer(file, samplers, algorithms, () => runOptuna<LatencyFile>(['latency', '--samplers', samplers.join(','), '--sizes', sizes.join(','), '--asks', String(asks)]), (peer) => {
+          file.entries.push(...peer.entries.map((e) => ({ ...e, engine: 'optuna' })));
+        }, io);
+      }
+      writeFileSync(v.out, `${JSON.stringify(file)}\n`);
+      io.err(`wrote ${file.entries.length} entries to ${v.out}`);
+      return 0;
+    }
+    case 'report': {
+      if (parsed.positionals.length === 0) throw new ScribaError('invalid-argument', `scriba bench report: expected result files\n\n${USAGE}`);
+      await writeReport(parsed.positionals, v.out, { command });
+      io.err(`wrote ${join(v.out, 'README.md')}`);
+      return 0;
+    }
+    default:
+      throw new ScribaError('invalid-argument', `scriba bench: expected run, latency or report, got ${what ?? 'nothing'}\n\n${USAGE}`);
+  }
+}
+
+/** Runs the peer and merges its results, or records why it could not run: never faked. */
+async function addPeer<T extends SyntheticFile | LatencyFile>(
+  file: SyntheticFile | LatencyFile,
+  samplers: string[],
+  algorithms: string[],
+  run: () => Promise<T>,
+  merge: (peer: T) => void,
+  io: Io,
+): Promise<void> {
+  const unmatched = algorithms.filter((a) => OPTUNA_SAMPLERS[a] === undefined);
+  const reason = optunaUnavailable() ?? (samplers.length === 0 ? `Optuna has no counterpart of ${algorithms.join(', ')}` : undefined);
+  if (reason) {
+    file.meta.peers = { optuna: { available: false, reason } };
+    io.err(`peer optuna unavailable: ${reason}`);
+    return;
+  }
+  const peer = await run();
+  merge(peer);
+  Object.assign(file.meta.samplers, peer.meta.samplers);
+  file.meta.peers = {
+    optuna: { available: true, versions: peer.meta.versions, samplers, ...(unmatched.length ? { no_counterpart: unmatched } : {}) },
+  };
+}
+
+/** Runs the tasks here, or in P child processes each taking every P-th task (`--shard i/P`). */
+async function runAll(tasks: ReturnType<typeof syntheticTasks>, shardArgs: string[], parallel: number, io: Io): Promise<SyntheticRun[]> {
+  if (parallel <= 1) return runShard(tasks, '0/1', io);
+  const dir = mkdtempSync(join(tmpdir(), 'scriba-bench-'));
+  try {
+    const shards = Array.from({ length: parallel }, (_, i) => {
+      const out = join(dir, `shard-${i}.json`);
+      const child = spawn(process.execPath, [process.argv[1] as string, ...shardArgs, '--shard', `${i}/${parallel}`, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+      return new Promise<SyntheticRun[]>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve((JSON.parse(readFileSync(out, 'utf8')) as SyntheticFile).runs) : reject(new Error(`bench shard ${i} exited with ${code}`))));
+      });
+    });
+    const order = new Map(tasks.map((t, i) => [`${samplerName(t.algorithm)}/${t.function}/${t.seed}`, i]));
+    return (await Promise.all(shards)).flat().sort((a, b) => (order.get(`${a.sampler}/${a.function}/${a.seed}`) ?? 0) - (order.get(`${b.sampler}/${b.function}/${b.seed}`) ?? 0));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runShard(tasks: ReturnType<typeof syntheticTasks>, shard: string, io: Io): Promise<SyntheticRun[]> {
+  const m = /^(\d+)\/(\d+)$/.exec(shard);
+  if (!m) throw new ScribaError('invalid-argument', `--shard: expected i/P, got "${shard}"`);
+  const [index, of] = [Number(m[1]), Number(m[2])];
+  const runs: SyntheticRun[] = [];
+  for (const [i, task] of tasks.entries()) {
+    if (i % of !== index) continue;
+    const run = await runSynthetic(task);
+    runs.push(run);
+    io.err(`${run.sampler} ${run.function} seed ${run.seed}: final regret ${run.regret.at(-1)?.toExponential(2)} after ${run.y.length} evaluations (${run.wall_s?.toFixed(2)} s)`);
+  }
+  return runs;
+}
+
+function list(value: string, what: string, known: readonly string[]): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = items.filter((i) => !known.includes(i));
+  if (items.length === 0 || unknown.length > 0) {
+    throw new ScribaError('invalid-argument', `--${what}: unknown ${unknown.join(', ') || '(empty)'}; known: ${known.join(', ')}`);
+  }
+  return items;
+}
+
+function count(value: string, flag: string, min: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new ScribaError('invalid-argument', `${flag} expects an integer >= ${min}, got "${value}"`);
+  return Number(value);
+}

@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { optunaUnavailable } from '../../bench/peer.js';
+import type { LatencyFile, SyntheticFile } from '../../bench/protocol.js';
+import { validateLatency, validateSynthetic } from '../../bench/schema.js';
+
+// A tiny protocol run end to end through the built bin (npm test builds first), with the
+// Optuna peer when it is importable. In CI it must be: .ci/run installs it.
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist/src/bin.js');
+const missing = optunaUnavailable();
+if (missing && process.env.CI) throw new Error(`CI needs the Optuna peer: ${missing}`);
+if (missing) console.warn(`Optuna peer not tested: ${missing}`);
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scriba-bench-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const scriba = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 24 });
+
+describe('scriba bench', () => {
+  test('run: 2 seeds, budget 10, random and grid on branin and hartmann6, JSON valid against the protocol schema', async () => {
+    const out = join(dir, 'results.json');
+    await scriba(['bench', 'run', '--algorithms', 'random,grid', '--functions', 'branin,hartmann6', '--seeds', '2', '--budget', '10', '--parallel', '2', '--peer', 'optuna', '--out', out]);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as SyntheticFile;
+    expect(validateSynthetic(file)).toEqual([]);
+    const scribaRuns = file.runs.filter((r) => r.sampler.startsWith('scriba_'));
+    expect(scribaRuns.map((r) => `${r.sampler}/${r.function}/${r.seed}`)).toEqual([
+      'scriba_random/branin/0', 'scriba_random/branin/1', 'scriba_random/hartmann6/0', 'scriba_random/hartmann6/1',
+      'scriba_grid/branin/0', 'scriba_grid/branin/1', 'scriba_grid/hartmann6/0', 'scriba_grid/hartmann6/1',
+    ]);
+    for (const r of scribaRuns) expect(r.y).toHaveLength(10);
+    const peer = file.runs.filter((r) => !r.sampler.startsWith('scriba_'));
+    if (missing) {
+      expect(peer).toEqual([]);
+      expect(file.meta.peers).toEqual({ optuna: { available: false, reason: missing } });
+    } else {
+      expect(peer.map((r) => `${r.sampler}/${r.function}/${r.seed}`).sort()).toEqual(['random/branin/0', 'random/branin/1', 'random/hartmann6/0', 'random/hartmann6/1']);
+      expect(file.meta.peers).toMatchObject({ optuna: { available: true, samplers: ['random'], no_counterpart: ['grid'] } });
+    }
+
+    const report = join(dir, 'report');
+    await scriba(['bench', 'report', out, '--out', report]);
+    const markdown = readFileSync(join(report, 'README.md'), 'utf8');
+    expect(markdown).toContain('scriba_random');
+    expect(existsSync(join(report, 'branin.svg'))).toBe(true);
+    expect(existsSync(join(report, 'hartmann6.svg'))).toBe(true);
+  });
+
+  test('latency: JSON valid against the protocol schema', async () => {
+    const out = join(dir, 'latency.json');
+    await scriba(['bench', 'latency', '--algorithms', 'random', '--sizes', '10,40', '--asks', '3', '--peer', 'optuna', '--out', out]);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as LatencyFile;
+    expect(validateLatency(file)).toEqual([]);
+    expect(file.entries.filter((e) => e.sampler === 'scriba_random').map((e) => [e.n_trials, e.ask_s.length])).toEqual([[10, 3], [40, 3]]);
+    if (!missing) expect(file.entries.filter((e) => e.sampler === 'random').map((e) => e.n_trials)).toEqual([10, 40]);
+  });
+
+  test('bad arguments name what was expected', async () => {
+    const error = (await scriba(['bench', 'run', '--algorithms', 'annealing', '--out', join(dir, 'x.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(error.code).toBe(2);
+    expect(error.stderr).toContain('--algorithms: unknown annealing; known: random, grid');
+  });
+});
