@@ -3,3 +3,4 @@ export { algorithmNames, getAlgorithm, registerAlgorithm, KATIB_ALGORITHM_NAMES 
 export { checkSettings, settingValue, numberSetting, type SettingRule } from './settings.js';
 export { createRandom } from './random/index.js';
 export { createGrid, gridSize } from './grid/index.js';
+export { createTpe } from './tpe/index.js';

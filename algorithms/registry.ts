@@ -1,6 +1,7 @@
 import { ScribaError } from '../src/errors.js';
 import { createGrid } from './grid/index.js';
 import { createRandom } from './random/index.js';
+import { createTpe } from './tpe/index.js';
 import type { Algorithm } from './types.js';
 
 /**
@@ -24,6 +25,8 @@ export const KATIB_ALGORITHM_NAMES: readonly string[] = [
 const registry = new Map<string, () => Algorithm>([
   ['random', createRandom],
   ['grid', createGrid],
+  ['tpe', () => createTpe(false)],
+  ['multivariate-tpe', () => createTpe(true)],
 ]);
 
 /** Names of the algorithms available now, built in and registered. */

@@ -136,7 +136,7 @@ export function createStudy(options: StudyOptions): Study {
     const name = runningTrial(ref);
     const trial = finishTrial(state, name, outcome);
     settle();
-    return toTrialResult(state, trial);
+    return toTrialResult(state, trial, space);
   };
 
   return {

@@ -40,6 +40,25 @@ export function fromUnit(d: Domain, u: number): ParameterValue {
   return snap(d, x);
 }
 
+/**
+ * The part of [0, 1] that `fromUnit` maps to this value, for a domain with finitely many
+ * values (`undefined` for a continuous double). Discrete kernels integrate over it.
+ */
+export function unitCell(d: Domain, value: ParameterValue): [number, number] | undefined {
+  if (d.kind === 'choice') {
+    const position = d.order.indexOf(choiceIndex(d, value));
+    const n = d.values.length;
+    return [position / n, (position + 1) / n];
+  }
+  if (d.count === undefined) return undefined;
+  const step = d.step as number;
+  const i = Math.round((Number(value) - d.min) / step);
+  const [lo, hi] = internalBounds(d);
+  const edge = (x: number): number => Math.min(1, Math.max(0, (scale(d, x) - lo) / (hi - lo)));
+  // Snapping picks the nearest grid point, so a cell ends halfway to each neighbour.
+  return [i === 0 ? 0 : edge(d.min + (i - 0.5) * step), i === d.count - 1 ? 1 : edge(d.min + (i + 0.5) * step)];
+}
+
 /** The nearest value of the domain to a number: clamped, and rounded onto the grid if any. */
 export function snap(d: NumericDomain, x: number): number {
   const clamped = Math.min(d.max, Math.max(d.min, x));

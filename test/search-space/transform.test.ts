@@ -9,6 +9,7 @@ import {
   domainValues,
   fromUnit,
   toUnit,
+  unitCell,
   type Domain,
 } from '../../src/search-space/index.js';
 import { parametersArbitrary } from '../support/arbitraries.js';
@@ -102,5 +103,38 @@ describe('unit-cube transform: properties over random spaces', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('unit cells of finite domains', () => {
+  test('cells tile [0, 1] in order and contain their value\'s image', () => {
+    fc.assert(
+      fc.property(parametersArbitrary(), (parameters) => {
+        for (const d of compileSpace(parameters).domains) {
+          const values = domainValues(d);
+          if (!values || values.length > 300) continue;
+          const cells = values.map((v) => unitCell(d, v)!).sort((a, b) => a[0] - b[0]);
+          expect(cells[0]![0]).toBe(0);
+          expect(cells.at(-1)![1]).toBe(1);
+          for (let i = 1; i < cells.length; i++) expect(cells[i]![0]).toBeCloseTo(cells[i - 1]![1], 12);
+          for (const v of values) {
+            const [a, b] = unitCell(d, v)!;
+            const u = toUnit(d, v);
+            expect(u).toBeGreaterThanOrEqual(a - 1e-12);
+            expect(u).toBeLessThanOrEqual(b + 1e-12);
+            expect(fromUnit(d, (a + b) / 2)).toBe(v);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('hand-computed: int [1,3] has thirds; log int [1,3] has cells in ln over [0.5, 3.5]', () => {
+    expect(unitCell(p('int', { min: '1', max: '3' }), 2)).toEqual([1 / 3, 2 / 3]);
+    const [a, b] = unitCell(p('int', { min: '1', max: '3', distribution: 'logUniform' }), 2)!;
+    expect(a).toBeCloseTo(Math.log(1.5 / 0.5) / Math.log(3.5 / 0.5), 14);
+    expect(b).toBeCloseTo(Math.log(2.5 / 0.5) / Math.log(3.5 / 0.5), 14);
+    expect(unitCell(p('double', { min: '0', max: '1' }), 0.3)).toBeUndefined();
   });
 });

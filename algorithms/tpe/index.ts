@@ -1,0 +1,138 @@
+import { createRng } from '../../src/rng.js';
+import {
+  compileSpace,
+  decodeValue,
+  encodeValue,
+  fromUnit,
+  sampleValue,
+  toUnit,
+  unitCell,
+  type Domain,
+  type SearchSpace,
+} from '../../src/search-space/index.js';
+import { objectiveValue } from '../../src/trial/observation.js';
+import type { TrialRecord } from '../../src/trial/types.js';
+import { checkSettings, numberSetting, requireParameters, type SettingRule } from '../settings.js';
+import type { Algorithm, AlgorithmExperiment } from '../types.js';
+import type { DimensionKind, Point } from './parzen.js';
+import { suggest, type Observation } from './sampler.js';
+
+/**
+ * Katib's settings of `tpe` (hyperopt) and `multivariate-tpe` (Optuna), katib-spec §4.1,
+ * §4.2; both algorithms take all of them.
+ */
+const SETTINGS: Record<string, SettingRule> = {
+  n_startup_trials: { type: 'int', min: 0 },
+  n_ei_candidates: { type: 'int', min: 1 },
+  n_EI_candidates: { type: 'int', min: 1 },
+  random_state: { type: 'int', min: 0 },
+  gamma: { type: 'float', above: 0, below: 1 },
+  prior_weight: { type: 'float', above: 0 },
+};
+
+/** TPE (`tpe`) and multivariate TPE (`multivariate-tpe`). */
+export function createTpe(multivariate = false): Algorithm {
+  const name = multivariate ? 'multivariate-tpe' : 'tpe';
+  // Decoded points by assignment list: a pure function of the strings, kept only to spare
+  // re-parsing the whole history on every request of a long experiment.
+  const points = new WeakMap<TrialRecord['parameterAssignments'], number[] | null>();
+  return {
+    name,
+    validateSettings: (experiment) => [...checkSettings(experiment, name, SETTINGS), ...requireParameters(experiment, name)],
+    async getSuggestions({ experiment, trials, count, seed }) {
+      const space = compileSpace(experiment.spec.parameters ?? []);
+      const settings = readSettings(experiment);
+      const base = settings.randomState ?? seed;
+      const { observations, pending } = history(experiment, space, trials, points);
+      const dims = space.domains.map(dimensionOf);
+      const cellOf = (d: number, u: number): readonly [number, number] => {
+        const domain = space.domains[d] as Domain;
+        return unitCell(domain, fromUnit(domain, u)) as [number, number];
+      };
+      const assignments = Array.from({ length: count }, (_, i) => {
+        const rng = createRng(base, name, trials.length + i);
+        if (observations.length < settings.nStartupTrials) {
+          const values = space.domains.map((d) => sampleValue(d, rng));
+          pending.push(space.domains.map((d, j) => pointOf(d, values[j] as string | number)));
+          return space.domains.map((d, j) => ({ name: d.name, value: encodeValue(d, values[j] as string | number) }));
+        }
+        const point = suggest(observations, pending, dims, { multivariate, ...settings }, rng, cellOf);
+        pending.push(point);
+        return space.domains.map((d, j) => ({ name: d.name, value: encodeValue(d, valueOf(d, point[j] as number)) }));
+      });
+      return { assignments };
+    },
+  };
+}
+
+function readSettings(experiment: AlgorithmExperiment) {
+  const gamma = numberSetting(experiment, 'gamma');
+  const randomState = numberSetting(experiment, 'random_state');
+  return {
+    nStartupTrials: numberSetting(experiment, 'n_startup_trials', 10),
+    nEiCandidates: numberSetting(experiment, 'n_ei_candidates') ?? numberSetting(experiment, 'n_EI_candidates', 24),
+    priorWeight: numberSetting(experiment, 'prior_weight', 1),
+    ...(gamma !== undefined ? { gamma } : {}),
+    ...(randomState !== undefined ? { randomState } : {}),
+  };
+}
+
+/** The trial's coordinates, or null when its assignment does not fit the space. */
+function decodePoint(space: SearchSpace, assignments: TrialRecord['parameterAssignments']): number[] | null {
+  try {
+    const byName = new Map(assignments.map((a) => [a.name, a.value]));
+    return space.domains.map((d) => pointOf(d, decodeValue(d, byName.get(d.name) ?? '')));
+  } catch {
+    return null;
+  }
+}
+
+function dimensionOf(d: Domain): DimensionKind {
+  if (d.kind === 'choice' && d.type === 'categorical') return { kind: 'categorical', size: d.values.length };
+  if (d.kind === 'choice' || d.count !== undefined) return { kind: 'cells' };
+  return { kind: 'continuous' };
+}
+
+/** A value's coordinate: its unit-cube coordinate, or its index for a categorical parameter. */
+function pointOf(d: Domain, value: string | number): number {
+  return d.kind === 'choice' && d.type === 'categorical' ? d.values.indexOf(String(value)) : toUnit(d, value);
+}
+
+function valueOf(d: Domain, coordinate: number): string | number {
+  return d.kind === 'choice' && d.type === 'categorical' ? (d.values[coordinate] as string) : fromUnit(d, coordinate);
+}
+
+/**
+ * What TPE learns from (Katib's rule): Succeeded and EarlyStopped trials with a finite
+ * objective value, negated for maximize; trials still pending or running are its liars.
+ * Failed trials and assignments that no longer fit the space are left out.
+ */
+function history(
+  experiment: AlgorithmExperiment,
+  space: SearchSpace,
+  trials: readonly TrialRecord[],
+  cache: WeakMap<TrialRecord['parameterAssignments'], number[] | null>,
+): { observations: Observation[]; pending: Point[] } {
+  const objective = experiment.spec.objective;
+  const sign = objective?.type === 'maximize' ? -1 : 1;
+  const observations: Observation[] = [];
+  const pending: Point[] = [];
+  trials.forEach((trial, order) => {
+    const running = trial.condition === 'Created' || trial.condition === 'Running';
+    const done = trial.condition === 'Succeeded' || trial.condition === 'EarlyStopped';
+    if (!running && !done) return;
+    let point = cache.get(trial.parameterAssignments);
+    if (point === undefined) {
+      point = decodePoint(space, trial.parameterAssignments);
+      cache.set(trial.parameterAssignments, point);
+    }
+    if (point === null) return;
+    if (running) {
+      pending.push(point);
+      return;
+    }
+    const value = objective ? objectiveValue(trial, objective) : undefined;
+    if (value !== undefined) observations.push({ point, value: sign * value, order });
+  });
+  return { observations, pending };
+}

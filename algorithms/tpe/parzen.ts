@@ -1,0 +1,223 @@
+import type { Rng } from '../../src/rng.js';
+import { logNdtrDiff, ndtr, ndtri } from './normal.js';
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * Parzen estimators of TPE (Bergstra et al. 2011; the refinements of Watanabe 2023,
+ * "Tree-structured Parzen estimator: understanding its algorithm components", as in
+ * Optuna). Every numeric dimension lives in the unit interval of Scriba's search-space
+ * transform, so kernels are normals truncated to [0, 1]; a dimension with finitely many
+ * values integrates its kernel over the value's cell; a categorical dimension has its own
+ * probability vectors.
+ */
+
+/** How one dimension is modelled. */
+export type DimensionKind = { kind: 'continuous' } | { kind: 'cells' } | { kind: 'categorical'; size: number };
+
+/** A point: unit coordinates for numeric dimensions, category indices for categorical ones. */
+export type Point = readonly number[];
+
+/** For a `cells` dimension, the cell of [0, 1] a coordinate's value owns. */
+export type CellOf = (dim: number, u: number) => readonly [number, number];
+
+interface NumericKernel {
+  kind: 'numeric';
+  mu: Float64Array;
+  sigma: Float64Array;
+  /** log(Φ((1 − μ)/σ) − Φ(−μ/σ)): the kernel's mass inside [0, 1]. */
+  logMass: Float64Array;
+  /** 1/σ and −log σ − log √(2π) − logMass: the density's constants, computed once. */
+  inverseSigma: Float64Array;
+  logScale: Float64Array;
+  cells: boolean;
+}
+
+interface CategoricalKernel {
+  kind: 'categorical';
+  size: number;
+  /** Row-major K × size log probabilities. */
+  logP: Float64Array;
+}
+
+export interface Mixture {
+  logWeights: Float64Array;
+  kernels: Array<NumericKernel | CategoricalKernel>;
+}
+
+export interface MixtureOptions {
+  priorWeight: number;
+}
+
+/**
+ * The mixture of one kernel per observation plus a prior kernel (Watanabe 2023, §3.2):
+ * the prior is centred with the whole range as its width; weights are the observations'
+ * (already normalised or not) followed by `priorWeight`.
+ */
+export function buildMixture(
+  observations: readonly Point[],
+  weights: readonly number[],
+  dims: readonly DimensionKind[],
+  options: MixtureOptions,
+): Mixture {
+  const n = observations.length;
+  const k = n + 1;
+  const total = weights.reduce((a, b) => a + b, 0) + options.priorWeight;
+  const logWeights = new Float64Array(k);
+  for (let i = 0; i < n; i++) logWeights[i] = Math.log((weights[i] as number) / total);
+  logWeights[n] = Math.log(options.priorWeight / total);
+
+  const kernels = dims.map((dim, d): NumericKernel | CategoricalKernel => {
+    if (dim.kind === 'categorical') return categoricalKernel(observations.map((p) => p[d] as number), dim.size, options.priorWeight);
+    const mu = new Float64Array(k);
+    for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;
+    mu[n] = 0.5;
+    const sigma = neighbourSigmas(mu.subarray(0, n));
+    // Magic clip (Bergstra et al. 2011): no kernel narrower than range / min(100, K + 1).
+    const minSigma = 1 / Math.min(100, k + 1);
+    for (let i = 0; i < k; i++) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i] as number));
+    const logMass = new Float64Array(k);
+    const inverseSigma = new Float64Array(k);
+    const logScale = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const m = mu[i] as number;
+      const s = sigma[i] as number;
+      logMass[i] = logNdtrDiff(-m / s, (1 - m) / s);
+      inverseSigma[i] = 1 / s;
+      logScale[i] = -Math.log(s) - LOG_SQRT_2PI - (logMass[i] as number);
+    }
+    return { kind: 'numeric', mu, sigma, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
+  });
+  return { logWeights, kernels };
+}
+
+/**
+ * Bandwidths (Optuna's, `consider_endpoints=False`): with 0 and 1 at the ends of the sorted
+ * observations, each kernel is as wide as the larger gap to its neighbours, the two
+ * outermost as the gap to their inner neighbour; the prior's width is the whole range.
+ * Multivariate TPE uses the same per-dimension widths in its product kernels.
+ */
+function neighbourSigmas(observed: Float64Array): Float64Array {
+  const n = observed.length;
+  const sigma = new Float64Array(n + 1);
+  sigma[n] = 1;
+  // sorted with the endpoints: ends[0] = 0, ends[j + 1] = j-th smallest, ends[n + 1] = 1.
+  const ends = new Float64Array(n + 2);
+  ends.set(observed, 1);
+  ends.subarray(1, n + 1).sort();
+  ends[n + 1] = 1;
+  // Each observation takes the next free position among its equals (a stable sort by value).
+  const taken = new Uint32Array(n + 2);
+  for (let i = 0; i < n; i++) {
+    const first = lowerBound(ends, observed[i] as number, 1, n + 1);
+    const j = first + (taken[first] as number)++;
+    const left = (ends[j] as number) - (ends[j - 1] as number);
+    const right = (ends[j + 1] as number) - (ends[j] as number);
+    sigma[i] = n >= 2 && j === 1 ? right : n >= 2 && j === n ? left : left > right ? left : right;
+  }
+  return sigma;
+}
+
+function lowerBound(sorted: Float64Array, x: number, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Optuna 3.1's categorical kernels: each observation adds 1 to its category over a prior_weight/K floor. */
+function categoricalKernel(observed: readonly number[], size: number, priorWeight: number): CategoricalKernel {
+  const k = observed.length + 1;
+  const logP = new Float64Array(k * size);
+  const floor = priorWeight / k;
+  for (let i = 0; i < k; i++) {
+    const hit = i < observed.length ? (observed[i] as number) : -1;
+    const rowTotal = floor * size + (hit >= 0 ? 1 : 0);
+    for (let c = 0; c < size; c++) logP[i * size + c] = Math.log((floor + (c === hit ? 1 : 0)) / rowTotal);
+  }
+  return { kind: 'categorical', size, logP };
+}
+
+/**
+ * log of the mixture's density (probability, for cell and categorical dimensions) at each
+ * point: log Σ_k w_k Π_d kernel_kd(x_d), by log-sum-exp over components.
+ */
+export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: CellOf): Float64Array {
+  const k = mixture.logWeights.length;
+  const out = new Float64Array(points.length);
+  const acc = new Float64Array(k);
+  points.forEach((x, p) => {
+    acc.set(mixture.logWeights);
+    mixture.kernels.forEach((kernel, d) => {
+      const v = x[d] as number;
+      if (kernel.kind === 'categorical') {
+        for (let i = 0; i < k; i++) acc[i] = (acc[i] as number) + (kernel.logP[i * kernel.size + v] as number);
+      } else if (kernel.cells) {
+        const [a, b] = cellOf ? cellOf(d, v) : [v, v];
+        for (let i = 0; i < k; i++) {
+          const m = kernel.mu[i] as number;
+          const s = kernel.sigma[i] as number;
+          acc[i] = (acc[i] as number) + logNdtrDiff((a - m) / s, (b - m) / s) - (kernel.logMass[i] as number);
+        }
+      } else {
+        const { mu, inverseSigma, logScale } = kernel;
+        for (let i = 0; i < k; i++) {
+          const z = (v - (mu[i] as number)) * (inverseSigma[i] as number);
+          acc[i] = (acc[i] as number) + (logScale[i] as number) - 0.5 * z * z;
+        }
+      }
+    });
+    let max = -Infinity;
+    for (let i = 0; i < k; i++) if ((acc[i] as number) > max) max = acc[i] as number;
+    // Components more than e^40 below the largest add nothing a double can hold.
+    let sum = 0;
+    const floor = max - 40;
+    for (let i = 0; i < k; i++) {
+      const a = acc[i] as number;
+      if (a > floor) sum += Math.exp(a - max);
+    }
+    out[p] = max + Math.log(sum);
+  });
+  return out;
+}
+
+/** Draws points from the mixture: a component by weight, then each dimension from its kernel. */
+export function sampleMixture(mixture: Mixture, count: number, rng: Rng): number[][] {
+  const k = mixture.logWeights.length;
+  const cumulative = new Float64Array(k);
+  let running = 0;
+  for (let i = 0; i < k; i++) cumulative[i] = running += Math.exp(mixture.logWeights[i] as number);
+  return Array.from({ length: count }, () => {
+    const r = rng.next() * running;
+    let component = 0;
+    while (component < k - 1 && (cumulative[component] as number) <= r) component++;
+    return mixture.kernels.map((kernel) => {
+      if (kernel.kind === 'categorical') {
+        let u = rng.next();
+        for (let c = 0; c < kernel.size; c++) {
+          u -= Math.exp(kernel.logP[component * kernel.size + c] as number);
+          if (u < 0) return c;
+        }
+        return kernel.size - 1;
+      }
+      return truncatedNormal(kernel.mu[component] as number, kernel.sigma[component] as number, rng.next());
+    });
+  });
+}
+
+/** The r-quantile of N(μ, σ) truncated to [0, 1], by inverting Φ over the truncated range. */
+export function truncatedNormal(mu: number, sigma: number, r: number): number {
+  const a = -mu / sigma;
+  const b = (1 - mu) / sigma;
+  // Work in the lower tail, where Φ keeps its precision.
+  if (a > 0) return 1 - truncatedNormal(1 - mu, sigma, 1 - r);
+  const pa = ndtr(a);
+  const pb = ndtr(b);
+  const z = ndtri(pa + r * (pb - pa));
+  return Math.min(1, Math.max(0, mu + sigma * (Number.isFinite(z) ? z : r < 0.5 ? a : b)));
+}
+
