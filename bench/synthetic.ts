@@ -35,6 +35,8 @@ export interface SyntheticTask {
   seed: number;
   /** Evaluations; the protocol's budget for the function when absent. */
   budget?: number;
+  /** Algorithm settings (Katib's algorithmSettings), e.g. { n_ei_candidates: 64 }. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
     objectiveType: 'minimize',
     objectiveMetricName: 'f',
     algorithm: task.algorithm,
+    ...(task.settings ? { algorithmSettings: task.settings } : {}),
     maxTrialCount: budget,
     parallelTrialCount: 1,
     seed: task.seed,
@@ -100,8 +103,14 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
 }
 
 /** Every (algorithm, function, seed) task of a benchmark, in a stable order. */
-export function syntheticTasks(algorithms: readonly string[], functions: readonly string[], seeds: readonly number[], budget?: number): SyntheticTask[] {
+export function syntheticTasks(
+  algorithms: readonly string[],
+  functions: readonly string[],
+  seeds: readonly number[],
+  budget?: number,
+  settings?: Readonly<Record<string, string>>,
+): SyntheticTask[] {
   return algorithms.flatMap((algorithm) =>
-    functions.flatMap((fn) => seeds.map((seed) => ({ algorithm, function: fn, seed, ...(budget !== undefined ? { budget } : {}) }))),
+    functions.flatMap((fn) => seeds.map((seed) => ({ algorithm, function: fn, seed, ...(budget !== undefined ? { budget } : {}), ...(settings ? { settings } : {}) }))),
   );
 }

@@ -14,7 +14,7 @@ import { algorithmNames } from '../../algorithms/registry.js';
 import { errorMessage, ScribaError } from '../errors.js';
 import type { Io } from './main.js';
 
-const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--parallel P] [--peer optuna] --out results.json
+const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--settings k=v,...] [--parallel P] [--peer optuna] --out results.json
 scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--peer optuna] --out latency.json
 scriba bench report results.json... --out DIR`;
 
@@ -39,6 +39,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
         asks: { type: 'string', default: '20' },
         out: { type: 'string' },
         shard: { type: 'string' },
+        settings: { type: 'string' },
       },
     });
   } catch (error) {
@@ -55,13 +56,14 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       const seedStart = count(v['seed-start'], '--seed-start', 0);
       const seeds = Array.from({ length: count(v.seeds, '--seeds', 1) }, (_, i) => seedStart + i);
       const budget = v.budget === undefined ? undefined : count(v.budget, '--budget', 1);
-      const tasks = syntheticTasks(algorithms, functions, seeds, budget);
-      const shardArgs = ['bench', 'run', '--algorithms', algorithms.join(','), '--functions', functions.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : [])];
+      const settings = v.settings === undefined ? undefined : parseSettings(v.settings);
+      const tasks = syntheticTasks(algorithms, functions, seeds, budget, settings);
+      const shardArgs = ['bench', 'run', '--algorithms', algorithms.join(','), '--functions', functions.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : []), ...(v.settings ? ['--settings', v.settings] : [])];
       const runs = v.shard ? await runShard(tasks, v.shard, io) : await runAll(tasks, shardArgs, count(v.parallel, '--parallel', 1), io);
       const file: SyntheticFile = {
         schema: SYNTHETIC_SCHEMA,
         meta: {
-          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [samplerName(a), samplerDescription(a)]))),
+          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [samplerName(a), `${samplerDescription(a)}${settings ? `; settings ${v.settings}` : ''}`]))),
           timing: 'ask_s: Study.ask() (the algorithm over the whole history plus the engine bookkeeping), tell_s: Study.tell(); the objective is not timed',
         },
         runs,
@@ -175,6 +177,13 @@ async function runShard(tasks: ReturnType<typeof syntheticTasks>, shard: string,
     io.err(`${run.sampler} ${run.function} seed ${run.seed}: final regret ${run.regret.at(-1)?.toExponential(2)} after ${run.y.length} evaluations (${run.wall_s?.toFixed(2)} s)`);
   }
   return runs;
+}
+
+/** `--settings name=value,name=value`: Katib algorithm settings for every algorithm of the run. */
+function parseSettings(text: string): Record<string, string> {
+  const pairs = text.split(',').map((p) => p.split('='));
+  if (pairs.some((p) => p.length !== 2 || !p[0])) throw new ScribaError('invalid-argument', `--settings: expected name=value,name=value, got "${text}"`);
+  return Object.fromEntries(pairs as Array<[string, string]>);
 }
 
 function list(value: string, what: string, known: readonly string[]): string[] {
