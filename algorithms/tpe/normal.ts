@@ -7,30 +7,19 @@ const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * erfc(x) for x >= 0: the Maclaurin series of erf below 2.5 (loses < 1e-15 there), and a
- * continued fraction above (Abramowitz & Stegun 7.1.14, evaluated by Lentz's method), which
- * keeps its relative accuracy deep into the tail.
+ * erfc(x) for x >= 0: the Maclaurin series of erf below 1.5 (where 1 − erf loses under
+ * 1e-15 relative), and a continued fraction above (Abramowitz & Stegun 7.1.14, evaluated
+ * by Lentz's method), which keeps its relative accuracy deep into the tail.
  */
 function erfcPositive(x: number): number {
-  if (x < 2.5) {
-    // erf(x) = 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
-    let term = x;
-    let sum = x;
-    const x2 = x * x;
-    for (let n = 1; n < 200; n++) {
-      term *= -x2 / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  }
+  if (x === Infinity) return 0;
+  if (x < 1.5) return 1 - erfSeries(x);
   // erfc(x) = exp(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
   const tiny = 1e-300;
   let f = x;
   let c = x;
   let d = 0;
-  for (let n = 1; n < 500; n++) {
+  for (let n = 1; n < 2000; n++) {
     const a = n / 2;
     d = x + a * d;
     d = Math.abs(d) < tiny ? tiny : d;
@@ -44,6 +33,20 @@ function erfcPositive(x: number): number {
   return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
 }
 
+/** erf(x) by its Maclaurin series, 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1)): accurate for |x| < 1.5. */
+function erfSeries(x: number): number {
+  let term = x;
+  let sum = x;
+  const x2 = x * x;
+  for (let n = 1; n < 200; n++) {
+    term *= -x2 / n;
+    const add = term / (2 * n + 1);
+    sum += add;
+    if (Math.abs(add) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
 export function erfc(x: number): number {
   return x >= 0 ? erfcPositive(x) : 2 - erfcPositive(-x);
 }
@@ -54,13 +57,13 @@ export function ndtr(z: number): number {
   return x < 0 ? 0.5 * erfcPositive(-x) : 1 - 0.5 * erfcPositive(x);
 }
 
-/** log Φ(z), finite for every finite z (asymptotic series below −20). */
+/** log Φ(z), finite for every finite z (asymptotic series below −37, where Φ underflows). */
 export function logNdtr(z: number): number {
-  if (z > 6) return -ndtr(-z); // log(1 − ε) ≈ −ε
-  if (z > -20) return Math.log(ndtr(z));
-  // Φ(z) = φ(z)/|z| · (1 − 1/z² + 3/z⁴ − 15/z⁶ + …), Abramowitz & Stegun 26.2.12
-  const z2 = z * z;
-  return -0.5 * z2 - LOG_SQRT_2PI - Math.log(-z) + Math.log1p(-1 / z2 + 3 / (z2 * z2) - 15 / (z2 * z2 * z2));
+  if (z > 0) return Math.log1p(-ndtr(-z));
+  if (z > -37) return Math.log(ndtr(z));
+  // Φ(z) = φ(z)/|z| · (1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ − …), Abramowitz & Stegun 26.2.12
+  const w = 1 / (z * z);
+  return -0.5 * z * z - LOG_SQRT_2PI - Math.log(-z) + Math.log1p(w * (-1 + w * (3 + w * (-15 + w * (105 - 945 * w)))));
 }
 
 /** log φ(z), the standard normal log density. */
@@ -73,6 +76,8 @@ export function logNdtrDiff(a: number, b: number): number {
   if (a >= 0) return logNdtrDiff(-b, -a); // symmetry: the mass is in the upper tail
   // Both ends beyond 9σ: the mass misses 1 by less than 2.3e-19, below double precision.
   if (a < -9 && b > 9) return 0;
+  // A short interval around 0: erf has full relative accuracy there and the halves add up.
+  if (b > 0 && a > -1 && b < 1) return Math.log(0.5 * (erfSeries(b / SQRT2) - erfSeries(a / SQRT2)));
   const la = logNdtr(a);
   const lb = logNdtr(b);
   return lb + Math.log1p(-Math.exp(la - lb));
@@ -85,6 +90,7 @@ export function logNdtrDiff(a: number, b: number): number {
 export function ndtri(p: number): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
+  if (p > 0.5) return -ndtri(1 - p); // Φ is rounded near 1: work in the lower tail
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -102,8 +108,8 @@ export function ndtri(p: number): number {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   }
-  // Halley's step: e = Φ(x) − p, u = e·√(2π)·exp(x²/2), x ← x − u/(1 + x·u/2)
-  const e = ndtr(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
+  // Halley's step: u = (Φ(x) − p)·√(2π)·exp(x²/2), x ← x − u/(1 + x·u/2); written with
+  // logarithms so that it stays finite for subnormal p.
+  const u = Math.expm1(logNdtr(x) - Math.log(p)) * Math.exp(Math.log(p) + (x * x) / 2 + LOG_SQRT_2PI);
   return x - u / (1 + (x * u) / 2);
 }
