@@ -201,7 +201,7 @@ describe('validateExperiment', () => {
     ['parallelTrialCount equal to maxTrialCount', (e: Experiment) => { e.spec.parallelTrialCount = 12; }],
     ['maxFailedTrialCount 0', (e: Experiment) => { e.spec.maxFailedTrialCount = 0; }],
     ['no maxTrialCount (unlimited)', (e: Experiment) => { delete e.spec.maxTrialCount; }],
-    ['a Katib algorithm Scriba lacks (loadExperiment reports that)', (e: Experiment) => { e.spec.algorithm = { algorithmName: 'tpe' }; }],
+    ['a Katib algorithm Scriba lacks (loadExperiment reports that)', (e: Experiment) => { e.spec.algorithm = { algorithmName: 'cmaes' }; }],
     ['Push collection', (e: Experiment) => { mc(e).collector = { kind: 'Push' }; }],
     ['a PrometheusMetric collector with a numeric string port', (e: Experiment) => {
       e.spec.metricsCollectorSpec = { collector: { kind: 'PrometheusMetric' }, source: { httpGet: { path: '/metrics', port: '9090' } } };
