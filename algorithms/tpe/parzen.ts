@@ -47,6 +47,8 @@ export interface Mixture {
 
 export interface MixtureOptions {
   priorWeight: number;
+  /** Which coordinate of the observations each dimension reads; 0, 1, 2, ... by default. */
+  columns?: readonly number[];
 }
 
 /**
@@ -67,7 +69,8 @@ export function buildMixture(
   for (let i = 0; i < n; i++) logWeights[i] = Math.log((weights[i] as number) / total);
   logWeights[n] = Math.log(options.priorWeight / total);
 
-  const kernels = dims.map((dim, d): NumericKernel | CategoricalKernel => {
+  const kernels = dims.map((dim, j): NumericKernel | CategoricalKernel => {
+    const d = options.columns?.[j] ?? j;
     if (dim.kind === 'categorical') return categoricalKernel(observations.map((p) => p[d] as number), dim.size, options.priorWeight);
     const mu = new Float64Array(k);
     for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;

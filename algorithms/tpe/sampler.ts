@@ -1,5 +1,5 @@
 import type { Rng } from '../../src/rng.js';
-import { buildMixture, logDensity, sampleMixture, type CellOf, type DimensionKind, type Point } from './parzen.js';
+import { buildMixture, logDensity, sampleMixture, type CellOf, type DimensionKind, type MixtureOptions, type Point } from './parzen.js';
 
 /** A finished trial as TPE sees it: its point, its value to minimise, its creation order. */
 export interface Observation {
@@ -66,10 +66,10 @@ export function suggest(
   const { good, bad } = split(observations, pending, options.gamma);
   const mixtureOptions = { priorWeight: options.priorWeight };
   if (options.multivariate) return bestCandidate(good, bad, dims, mixtureOptions, options.nEiCandidates, rng, cellOf);
+  // Univariate: one-dimensional mixtures over column d of the same observations.
   return dims.map((dim, d) => {
-    const project = (points: Point[]) => points.map((p) => [p[d] as number]);
     const cell: CellOf = (_, u) => cellOf(d, u);
-    return bestCandidate(project(good), project(bad), [dim], mixtureOptions, options.nEiCandidates, rng, cell)[0] as number;
+    return bestCandidate(good, bad, [dim], { ...mixtureOptions, columns: [d] }, options.nEiCandidates, rng, cell)[0] as number;
   });
 }
 
@@ -77,7 +77,7 @@ function bestCandidate(
   good: Point[],
   bad: Point[],
   dims: readonly DimensionKind[],
-  mixtureOptions: { priorWeight: number },
+  mixtureOptions: MixtureOptions,
   count: number,
   rng: Rng,
   cellOf: CellOf,
