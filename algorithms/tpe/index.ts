@@ -33,9 +33,9 @@ const SETTINGS: Record<string, SettingRule> = {
 /** TPE (`tpe`) and multivariate TPE (`multivariate-tpe`). */
 export function createTpe(multivariate = false): Algorithm {
   const name = multivariate ? 'multivariate-tpe' : 'tpe';
-  // Decoded points by assignment list: a pure function of the strings, kept only to spare
-  // re-parsing the whole history on every request of a long experiment.
-  const points = new WeakMap<TrialRecord['parameterAssignments'], number[] | null>();
+  // Decoded points by assignment list and objective values by observation: pure functions of
+  // the trial records, kept only to spare re-parsing the whole history on every request.
+  const cache: HistoryCache = { points: new WeakMap(), values: new WeakMap() };
   return {
     name,
     validateSettings: (experiment) => [...checkSettings(experiment, name, SETTINGS), ...requireParameters(experiment, name)],
@@ -43,7 +43,7 @@ export function createTpe(multivariate = false): Algorithm {
       const space = compileSpace(experiment.spec.parameters ?? []);
       const settings = readSettings(experiment, multivariate);
       const base = settings.randomState ?? seed;
-      const { observations, pending } = history(experiment, space, trials, points);
+      const { observations, pending } = history(experiment, space, trials, cache);
       const dims = space.domains.map(dimensionOf);
       const cellOf = (d: number, u: number): readonly [number, number] => {
         const domain = space.domains[d] as Domain;
@@ -86,6 +86,23 @@ function readSettings(experiment: AlgorithmExperiment, multivariate: boolean) {
   };
 }
 
+interface HistoryCache {
+  points: WeakMap<TrialRecord['parameterAssignments'], number[] | null>;
+  values: WeakMap<NonNullable<TrialRecord['observation']>, number | null>;
+}
+
+/** The trial's objective value by its strategy, when finite. */
+function observedValue(trial: TrialRecord, objective: AlgorithmExperiment['spec']['objective'], cache: HistoryCache): number | undefined {
+  const observation = trial.observation;
+  if (!observation || !objective) return undefined;
+  let value = cache.values.get(observation);
+  if (value === undefined) {
+    value = objectiveValue(trial, objective) ?? null;
+    cache.values.set(observation, value);
+  }
+  return value ?? undefined;
+}
+
 /** The trial's coordinates, or null when its assignment does not fit the space. */
 function decodePoint(space: SearchSpace, assignments: TrialRecord['parameterAssignments']): number[] | null {
   try {
@@ -120,7 +137,7 @@ function history(
   experiment: AlgorithmExperiment,
   space: SearchSpace,
   trials: readonly TrialRecord[],
-  cache: WeakMap<TrialRecord['parameterAssignments'], number[] | null>,
+  cache: HistoryCache,
 ): { observations: Observation[]; pending: Point[] } {
   const objective = experiment.spec.objective;
   const sign = objective?.type === 'maximize' ? -1 : 1;
@@ -130,17 +147,17 @@ function history(
     const running = trial.condition === 'Created' || trial.condition === 'Running';
     const done = trial.condition === 'Succeeded' || trial.condition === 'EarlyStopped';
     if (!running && !done) return;
-    let point = cache.get(trial.parameterAssignments);
+    let point = cache.points.get(trial.parameterAssignments);
     if (point === undefined) {
       point = decodePoint(space, trial.parameterAssignments);
-      cache.set(trial.parameterAssignments, point);
+      cache.points.set(trial.parameterAssignments, point);
     }
     if (point === null) return;
     if (running) {
       pending.push(point);
       return;
     }
-    const value = objective ? objectiveValue(trial, objective) : undefined;
+    const value = observedValue(trial, objective, cache);
     if (value !== undefined) observations.push({ point, value: sign * value, order });
   });
   return { observations, pending };

@@ -74,8 +74,9 @@ export function logPhi(z: number): number {
 /** log(Φ(b) − Φ(a)) for a < b, without cancellation in either tail. */
 export function logNdtrDiff(a: number, b: number): number {
   if (a >= 0) return logNdtrDiff(-b, -a); // symmetry: the mass is in the upper tail
-  // Both ends beyond 9σ: the mass misses 1 by less than 2.3e-19, below double precision.
-  if (a < -9 && b > 9) return 0;
+  // An end beyond 9σ cuts off less than 1.2e-19: one tail is all there is to compute.
+  if (a < -9) return b > 9 ? 0 : logNdtr(b);
+  if (b > 9) return logNdtr(-a);
   // A short interval around 0: erf has full relative accuracy there and the halves add up.
   if (b > 0 && a > -1 && b < 1) return Math.log(0.5 * (erfSeries(b / SQRT2) - erfSeries(a / SQRT2)));
   const la = logNdtr(a);

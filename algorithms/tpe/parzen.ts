@@ -104,32 +104,43 @@ function neighbourSigmas(observed: Float64Array): Float64Array {
   const n = observed.length;
   const sigma = new Float64Array(n + 1);
   sigma[n] = 1;
-  // sorted with the endpoints: ends[0] = 0, ends[j + 1] = j-th smallest, ends[n + 1] = 1.
-  const ends = new Float64Array(n + 2);
-  ends.set(observed, 1);
-  ends.subarray(1, n + 1).sort();
-  ends[n + 1] = 1;
-  // Each observation takes the next free position among its equals (a stable sort by value).
-  const taken = new Uint32Array(n + 2);
-  for (let i = 0; i < n; i++) {
-    const first = lowerBound(ends, observed[i] as number, 1, n + 1);
-    const j = first + (taken[first] as number)++;
-    const left = (ends[j] as number) - (ends[j - 1] as number);
-    const right = (ends[j + 1] as number) - (ends[j] as number);
-    sigma[i] = n >= 2 && j === 1 ? right : n >= 2 && j === n ? left : left > right ? left : right;
+  const order = sortedOrder(observed);
+  const at = (j: number): number => (j < 0 ? 0 : j >= n ? 1 : (observed[order[j] as number] as number));
+  for (let j = 0; j < n; j++) {
+    const left = at(j) - at(j - 1);
+    const right = at(j + 1) - at(j);
+    sigma[order[j] as number] = n >= 2 && j === 0 ? right : n >= 2 && j === n - 1 ? left : left > right ? left : right;
   }
   return sigma;
 }
 
-function lowerBound(sorted: Float64Array, x: number, from: number, to: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
+/**
+ * Indices of values in [0, 1] in ascending order, ties by index (a stable sort), in
+ * expected O(n): a counting sort into n buckets, then insertion sort within each bucket.
+ */
+export function sortedOrder(values: Float64Array): Int32Array {
+  const n = values.length;
+  const bucketOf = (v: number): number => Math.min(n - 1, Math.max(0, Math.floor(v * n)));
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) (start[bucketOf(values[i] as number) + 1] as number)++;
+  for (let b = 0; b < n; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+  const order = new Int32Array(n);
+  const fill = start.slice(0, n);
+  for (let i = 0; i < n; i++) order[(fill[bucketOf(values[i] as number)] as number)++] = i;
+  for (let b = 0; b < n; b++) {
+    const end = start[b + 1] as number;
+    for (let j = (start[b] as number) + 1; j < end; j++) {
+      const i = order[j] as number;
+      const v = values[i] as number;
+      let k = j - 1;
+      while (k >= (start[b] as number) && (values[order[k] as number] as number) > v) {
+        order[k + 1] = order[k] as number;
+        k--;
+      }
+      order[k + 1] = i;
+    }
   }
-  return lo;
+  return order;
 }
 
 /** Optuna 3.1's categorical kernels: each observation adds 1 to its category over a prior_weight/K floor. */
@@ -153,9 +164,12 @@ export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: 
   const k = mixture.logWeights.length;
   const out = new Float64Array(points.length);
   const acc = new Float64Array(k);
-  points.forEach((x, p) => {
+  const { kernels } = mixture;
+  for (let p = 0; p < points.length; p++) {
+    const x = points[p] as Point;
     acc.set(mixture.logWeights);
-    mixture.kernels.forEach((kernel, d) => {
+    for (let d = 0; d < kernels.length; d++) {
+      const kernel = kernels[d] as NumericKernel | CategoricalKernel;
       const v = x[d] as number;
       if (kernel.kind === 'categorical') {
         for (let i = 0; i < k; i++) acc[i] = (acc[i] as number) + (kernel.logP[i * kernel.size + v] as number);
@@ -173,19 +187,23 @@ export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: 
           acc[i] = (acc[i] as number) + (logScale[i] as number) - 0.5 * z * z;
         }
       }
-    });
-    let max = -Infinity;
-    for (let i = 0; i < k; i++) if ((acc[i] as number) > max) max = acc[i] as number;
-    // Components more than e^40 below the largest add nothing a double can hold.
-    let sum = 0;
-    const floor = max - 40;
-    for (let i = 0; i < k; i++) {
-      const a = acc[i] as number;
-      if (a > floor) sum += Math.exp(a - max);
     }
-    out[p] = max + Math.log(sum);
-  });
+    out[p] = logSumExp(acc);
+  }
   return out;
+}
+
+/** log Σ e^a_i; terms more than e^40 below the largest add nothing a double can hold. */
+function logSumExp(acc: Float64Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < acc.length; i++) if ((acc[i] as number) > max) max = acc[i] as number;
+  const floor = max - 40;
+  let sum = 0;
+  for (let i = 0; i < acc.length; i++) {
+    const a = acc[i] as number;
+    if (a > floor) sum += Math.exp(a - max);
+  }
+  return max + Math.log(sum);
 }
 
 /** Draws points from the mixture: a component by weight, then each dimension from its kernel. */

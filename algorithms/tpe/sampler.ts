@@ -44,10 +44,37 @@ export function observationWeights(n: number): number[] {
  * as the newest, with the worst value: Optuna's constant liar, so a batch spreads out.
  */
 export function split(observations: readonly Observation[], pending: readonly Point[], gamma?: number): { good: Point[]; bad: Point[] } {
-  const ranked = [...observations].sort((a, b) => a.value - b.value || a.order - b.order);
   const nGood = goodCount(observations.length, gamma);
-  const byOrder = (xs: Observation[]) => xs.sort((a, b) => a.order - b.order).map((o) => o.point);
-  return { good: byOrder(ranked.slice(0, nGood)), bad: [...byOrder(ranked.slice(nGood)), ...pending] };
+  const inOrder = observations.every((o, i) => i === 0 || (observations[i - 1] as Observation).order < o.order)
+    ? observations
+    : [...observations].sort((a, b) => a.order - b.order);
+  // The nGood-th smallest value; ties at it go to the earliest trials, as a stable sort would.
+  const threshold = nthSmallest(inOrder, nGood);
+  let ties = nGood;
+  for (const o of inOrder) if (o.value < threshold) ties--;
+  const good: Point[] = [];
+  const bad: Point[] = [];
+  for (const o of inOrder) {
+    if (o.value < threshold || (o.value === threshold && ties-- > 0)) good.push(o.point);
+    else bad.push(o.point);
+  }
+  return { good, bad: pending.length ? bad.concat(pending) : bad };
+}
+
+/** The n-th smallest value (n >= 1), keeping the n smallest in a short sorted list: O(N·n), n <= 25. */
+function nthSmallest(observations: readonly Observation[], n: number): number {
+  if (n <= 0) return -Infinity;
+  const smallest: number[] = [];
+  for (const { value } of observations) {
+    if (smallest.length === n && value >= (smallest[n - 1] as number)) continue;
+    let i = smallest.length === n ? n - 1 : smallest.length;
+    while (i > 0 && (smallest[i - 1] as number) > value) {
+      smallest[i] = smallest[i - 1] as number;
+      i--;
+    }
+    smallest[i] = value;
+  }
+  return smallest[n - 1] as number;
 }
 
 /**
