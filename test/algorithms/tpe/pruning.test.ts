@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { logNdtrDiff } from '../../../algorithms/tpe/normal.js';
+import { buildMixture, logDensity, type CellOf, type DimensionKind } from '../../../algorithms/tpe/parzen.js';
+import { createRng } from '../../../src/rng.js';
+
+// logDensity drops components that cannot matter (branch and bound) when a mixture has more
+// than 64 components and more than one dimension. It must agree with the plain sum over all
+// components: log Σ_k w_k Π_d kernel_kd(x_d), to 1e-12.
+const dims: DimensionKind[] = [{ kind: 'continuous' }, { kind: 'cells' }, { kind: 'categorical', size: 3 }, { kind: 'continuous' }];
+const cellOf: CellOf = (_, u) => {
+  const i = Math.min(4, Math.floor(u * 5));
+  return [i / 5, (i + 1) / 5];
+};
+
+function plainLogDensity(m: ReturnType<typeof buildMixture>, x: number[]): number {
+  const terms = Array.from(m.logWeights, (lw, i) => {
+    let t = lw;
+    m.kernels.forEach((kernel, d) => {
+      const v = x[d] as number;
+      if (kernel.kind === 'categorical') t += kernel.logP[i * kernel.size + v] as number;
+      else {
+        const mu = kernel.mu[i] as number;
+        const s = kernel.sigma[i] as number;
+        if (kernel.cells) {
+          const [a, b] = cellOf(d, v);
+          t += logNdtrDiff((a - mu) / s, (b - mu) / s) - (kernel.logMass[i] as number);
+        } else {
+          t += -0.5 * ((v - mu) / s) ** 2 - Math.log(s * Math.sqrt(2 * Math.PI)) - (kernel.logMass[i] as number);
+        }
+      }
+    });
+    return t;
+  });
+  const max = Math.max(...terms);
+  return max + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - max), 0));
+}
+
+test('pruned log densities equal the plain sum over every component', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 65, max: 400 }), fc.integer({ min: 0, max: 1e6 }), fc.boolean(), (n, seed, clustered) => {
+      const rng = createRng(seed, 'pruning');
+      const coordinate = () => (clustered ? 0.4 + 0.05 * rng.next() : rng.next());
+      const point = () => [coordinate(), coordinate(), rng.int(3), coordinate()];
+      const observations = Array.from({ length: n }, point);
+      const mixture = buildMixture(observations, observations.map(() => 0.5 + rng.next()), dims, { priorWeight: 1 });
+      const candidates = Array.from({ length: 8 }, point);
+      const fast = logDensity(mixture, candidates, cellOf);
+      candidates.forEach((x, p) => {
+        const plain = plainLogDensity(mixture, x);
+        expect(Math.abs((fast[p] as number) - plain), `n=${n} seed=${seed} x=${x}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(plain)));
+      });
+    }),
+    { numRuns: 60 },
+  );
+});
