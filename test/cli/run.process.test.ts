@@ -43,6 +43,7 @@ describe('scriba run --json on the examples', () => {
     ['examples/random.yaml', 'two-moons-random', 12, ['lr', 'hidden', 'activation']],
     ['examples/grid.yaml', 'two-moons-grid', 9, ['lr', 'hidden']],
     ['examples/file-json.yaml', 'two-moons-file-json', 4, ['lr', 'l2']],
+    ['examples/tpe.yaml', 'two-moons-tpe', 16, ['lr', 'hidden', 'activation']],
   ] as const)('%s', async (file, name, max, params) => {
     const db = join(dir, `${name}.db`);
     const { code, stdout, stderr } = await scriba(['run', file, '--db', db, '--json', '--gpus', 'none']);
