@@ -164,11 +164,13 @@ export function sampleMixture(mixture: Mixture, count: number, rng: Rng): number
   const cumulative = new Float64Array(k);
   let running = 0;
   for (let i = 0; i < k; i++) cumulative[i] = running += Math.exp(mixture.logWeights[i] as number);
+  // Φ at the ends of [0, 1] for each kernel drawn from, computed once per component.
+  const ends = mixture.kernels.map(() => new Map<number, readonly [number, number]>());
   return Array.from({ length: count }, () => {
     const r = rng.next() * running;
     let component = 0;
     while (component < k - 1 && (cumulative[component] as number) <= r) component++;
-    return mixture.kernels.map((kernel) => {
+    return mixture.kernels.map((kernel, d) => {
       if (kernel.kind === 'categorical') {
         let u = rng.next();
         for (let c = 0; c < kernel.size; c++) {
@@ -177,19 +179,28 @@ export function sampleMixture(mixture: Mixture, count: number, rng: Rng): number
         }
         return kernel.size - 1;
       }
-      return truncatedNormal(kernel.mu[component] as number, kernel.sigma[component] as number, rng.next());
+      const mu = kernel.mu[component] as number;
+      const sigma = kernel.sigma[component] as number;
+      const cache = ends[d] as Map<number, readonly [number, number]>;
+      let cdf = cache.get(component);
+      if (!cdf) cache.set(component, (cdf = truncationCdf(mu, sigma)));
+      return truncatedNormal(mu, sigma, rng.next(), cdf);
     });
   });
 }
 
+/** Φ(−μ/σ) and Φ((1 − μ)/σ): the normal CDF at the ends of [0, 1]. */
+function truncationCdf(mu: number, sigma: number): readonly [number, number] {
+  return [ndtr(-mu / sigma), ndtr((1 - mu) / sigma)];
+}
+
 /** The r-quantile of N(μ, σ) truncated to [0, 1], by inverting Φ over the truncated range. */
-export function truncatedNormal(mu: number, sigma: number, r: number): number {
+export function truncatedNormal(mu: number, sigma: number, r: number, cdf?: readonly [number, number]): number {
   const a = -mu / sigma;
   const b = (1 - mu) / sigma;
   // Work in the lower tail, where Φ keeps its precision.
   if (a > 0) return 1 - truncatedNormal(1 - mu, sigma, 1 - r);
-  const pa = ndtr(a);
-  const pb = ndtr(b);
+  const [pa, pb] = cdf ?? truncationCdf(mu, sigma);
   const z = ndtri(pa + r * (pb - pa));
   return Math.min(1, Math.max(0, mu + sigma * (Number.isFinite(z) ? z : r < 0.5 ? a : b)));
 }
