@@ -1,21 +1,18 @@
 import { createRng } from '../../src/rng.js';
 import {
   compileSpace,
-  decodeValue,
   encodeValue,
   fromUnit,
   sampleValue,
   toUnit,
   unitCell,
   type Domain,
-  type SearchSpace,
 } from '../../src/search-space/index.js';
-import { objectiveValue } from '../../src/trial/observation.js';
-import type { TrialRecord } from '../../src/trial/types.js';
+import { createHistoryReader } from '../history.js';
 import { checkSettings, numberSetting, requireParameters, type SettingRule } from '../settings.js';
 import type { Algorithm, AlgorithmExperiment } from '../types.js';
-import type { DimensionKind, Point } from './parzen.js';
-import { suggest, type Observation } from './sampler.js';
+import type { DimensionKind } from './parzen.js';
+import { suggest } from './sampler.js';
 
 /**
  * Katib's settings of `tpe` (hyperopt) and `multivariate-tpe` (Optuna), katib-spec §4.1,
@@ -33,9 +30,7 @@ const SETTINGS: Record<string, SettingRule> = {
 /** TPE (`tpe`) and multivariate TPE (`multivariate-tpe`). */
 export function createTpe(multivariate = false): Algorithm {
   const name = multivariate ? 'multivariate-tpe' : 'tpe';
-  // Decoded points by assignment list and objective values by observation: pure functions of
-  // the trial records, kept only to spare re-parsing the whole history on every request.
-  const cache: HistoryCache = { points: new WeakMap(), values: new WeakMap() };
+  const history = createHistoryReader(pointOf);
   return {
     name,
     validateSettings: (experiment) => [...checkSettings(experiment, name, SETTINGS), ...requireParameters(experiment, name)],
@@ -43,7 +38,7 @@ export function createTpe(multivariate = false): Algorithm {
       const space = compileSpace(experiment.spec.parameters ?? []);
       const settings = readSettings(experiment, multivariate);
       const base = settings.randomState ?? seed;
-      const { observations, pending } = history(experiment, space, trials, cache);
+      const { observations, pending } = history(experiment, space, trials);
       const dims = space.domains.map(dimensionOf);
       const cellOf = (d: number, u: number): readonly [number, number] => {
         const domain = space.domains[d] as Domain;
@@ -86,33 +81,6 @@ function readSettings(experiment: AlgorithmExperiment, multivariate: boolean) {
   };
 }
 
-interface HistoryCache {
-  points: WeakMap<TrialRecord['parameterAssignments'], number[] | null>;
-  values: WeakMap<NonNullable<TrialRecord['observation']>, number | null>;
-}
-
-/** The trial's objective value by its strategy, when finite. */
-function observedValue(trial: TrialRecord, objective: AlgorithmExperiment['spec']['objective'], cache: HistoryCache): number | undefined {
-  const observation = trial.observation;
-  if (!observation || !objective) return undefined;
-  let value = cache.values.get(observation);
-  if (value === undefined) {
-    value = objectiveValue(trial, objective) ?? null;
-    cache.values.set(observation, value);
-  }
-  return value ?? undefined;
-}
-
-/** The trial's coordinates, or null when its assignment does not fit the space. */
-function decodePoint(space: SearchSpace, assignments: TrialRecord['parameterAssignments']): number[] | null {
-  try {
-    const byName = new Map(assignments.map((a) => [a.name, a.value]));
-    return space.domains.map((d) => pointOf(d, decodeValue(d, byName.get(d.name) ?? '')));
-  } catch {
-    return null;
-  }
-}
-
 function dimensionOf(d: Domain): DimensionKind {
   if (d.kind === 'choice' && d.type === 'categorical') return { kind: 'categorical', size: d.values.length };
   if (d.kind === 'choice' || d.count !== undefined) return { kind: 'cells' };
@@ -126,39 +94,4 @@ function pointOf(d: Domain, value: string | number): number {
 
 function valueOf(d: Domain, coordinate: number): string | number {
   return d.kind === 'choice' && d.type === 'categorical' ? (d.values[coordinate] as string) : fromUnit(d, coordinate);
-}
-
-/**
- * What TPE learns from (Katib's rule): Succeeded and EarlyStopped trials with a finite
- * objective value, negated for maximize; trials still pending or running are its liars.
- * Failed trials and assignments that no longer fit the space are left out.
- */
-function history(
-  experiment: AlgorithmExperiment,
-  space: SearchSpace,
-  trials: readonly TrialRecord[],
-  cache: HistoryCache,
-): { observations: Observation[]; pending: Point[] } {
-  const objective = experiment.spec.objective;
-  const sign = objective?.type === 'maximize' ? -1 : 1;
-  const observations: Observation[] = [];
-  const pending: Point[] = [];
-  trials.forEach((trial, order) => {
-    const running = trial.condition === 'Created' || trial.condition === 'Running';
-    const done = trial.condition === 'Succeeded' || trial.condition === 'EarlyStopped';
-    if (!running && !done) return;
-    let point = cache.points.get(trial.parameterAssignments);
-    if (point === undefined) {
-      point = decodePoint(space, trial.parameterAssignments);
-      cache.points.set(trial.parameterAssignments, point);
-    }
-    if (point === null) return;
-    if (running) {
-      pending.push(point);
-      return;
-    }
-    const value = observedValue(trial, objective, cache);
-    if (value !== undefined) observations.push({ point, value: sign * value, order });
-  });
-  return { observations, pending };
 }

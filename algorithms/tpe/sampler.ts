@@ -1,12 +1,9 @@
 import type { Rng } from '../../src/rng.js';
+import type { Observed } from '../history.js';
 import { buildMixture, logDensity, sampleMixture, type CellOf, type DimensionKind, type MixtureOptions, type Point } from './parzen.js';
 
 /** A finished trial as TPE sees it: its point, its value to minimise, its creation order. */
-export interface Observation {
-  point: Point;
-  value: number;
-  order: number;
-}
+export type Observation = Observed;
 
 export interface TpeOptions {
   multivariate: boolean;
