@@ -7,14 +7,22 @@ const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * erfc(x) for x >= 0: the Maclaurin series of erf below 1.5 (where 1 − erf loses under
- * 1e-15 relative), and a continued fraction above (Abramowitz & Stegun 7.1.14, evaluated
- * by Lentz's method), which keeps its relative accuracy deep into the tail.
+ * erfc(x) for x >= 0. Below 0.5, 1 − erf by its Maclaurin series; from 6.5 on, the
+ * continued fraction (Abramowitz & Stegun 7.1.14), which converges in a few steps there;
+ * in between, erfc(x) = e^(−x²)·g(x) with g expanded around the nearest of a table of
+ * nodes (below).
  */
 function erfcPositive(x: number): number {
-  if (x === Infinity) return 0;
-  if (x < 1.5) return 1 - erfSeries(x);
-  // erfc(x) = exp(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
+  if (x < TABLE_START) return 1 - erfSeries(x);
+  if (x >= TABLE_END) return x === Infinity ? 0 : Math.exp(-x * x) * scaledErfcFraction(x);
+  return Math.exp(-x * x) * scaledErfcNear(x);
+}
+
+/**
+ * g(x) = e^(x²)·erfc(x) by A&S 7.1.14's continued fraction, g = 1/(√π (x + (1/2)/(x + 1/(x +
+ * (3/2)/(x + ...))))), evaluated by Lentz's method; it keeps full relative accuracy for x >= 1.5.
+ */
+function scaledErfcFraction(x: number): number {
   const tiny = 1e-300;
   let f = x;
   let c = x;
@@ -30,7 +38,40 @@ function erfcPositive(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+  return 1 / (Math.sqrt(Math.PI) * f);
+}
+
+/**
+ * g = e^(x²)·erfc(x) solves g' = 2x·g − 2/√π, so its derivatives follow from g alone:
+ * g⁽ⁿ⁺¹⁾ = 2x·g⁽ⁿ⁾ + 2n·g⁽ⁿ⁻¹⁾. Around a node x₀ at most 1/64 away, the Taylor terms
+ * tₙ = g⁽ⁿ⁾(x₀)Δⁿ/n! obey t₍ₙ₊₁₎ = 2Δ(x₀·tₙ + Δ·t₍ₙ₋₁₎)/(n + 1) and fall by a factor of
+ * five or more per step, so a dozen terms give full precision for a few dozen flops,
+ * where the continued fraction needs hundreds of steps near 1.5.
+ */
+const TABLE_START = 0.5;
+const TABLE_END = 6.5;
+const NODES_PER_UNIT = 32;
+const SCALED_ERFC_NODES = Float64Array.from({ length: (TABLE_END - TABLE_START) * NODES_PER_UNIT + 1 }, (_, j) => {
+  const x = TABLE_START + j / NODES_PER_UNIT;
+  return x < 1 ? (1 - erfSeries(x)) * Math.exp(x * x) : scaledErfcFraction(x);
+});
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+function scaledErfcNear(x: number): number {
+  const j = Math.round((x - TABLE_START) * NODES_PER_UNIT);
+  const x0 = TABLE_START + j / NODES_PER_UNIT;
+  const delta = x - x0;
+  const g0 = SCALED_ERFC_NODES[j] as number;
+  let previous = g0;
+  let term = (2 * x0 * g0 - TWO_OVER_SQRT_PI) * delta;
+  let sum = g0 + term;
+  for (let n = 1; n < 40 && Math.abs(term) > 1e-17 * sum; n++) {
+    const next = (2 * delta * (x0 * term + delta * previous)) / (n + 1);
+    previous = term;
+    term = next;
+    sum += term;
+  }
+  return sum;
 }
 
 /** erf(x) by its Maclaurin series, 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1)): accurate for |x| < 1.5. */

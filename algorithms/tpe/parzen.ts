@@ -25,6 +25,8 @@ export interface NumericKernel {
   kind: 'numeric';
   mu: Float64Array;
   sigma: Float64Array;
+  /** The observations' components (all but the prior) in ascending order of μ. */
+  order: Int32Array;
   /** log(Φ((1 − μ)/σ) − Φ(−μ/σ)): the kernel's mass inside [0, 1]. */
   logMass: Float64Array;
   /** 1/σ and −log σ − log √(2π) − logMass: the density's constants, computed once. */
@@ -75,7 +77,8 @@ export function buildMixture(
     const mu = new Float64Array(k);
     for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;
     mu[n] = 0.5;
-    const sigma = neighbourSigmas(mu.subarray(0, n));
+    const order = sortedOrder(mu.subarray(0, n));
+    const sigma = neighbourSigmas(mu.subarray(0, n), order);
     // Magic clip (Bergstra et al. 2011): no kernel narrower than range / min(100, K + 1).
     const minSigma = 1 / Math.min(100, k + 1);
     for (let i = 0; i < k; i++) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i] as number));
@@ -89,7 +92,7 @@ export function buildMixture(
       inverseSigma[i] = 1 / s;
       logScale[i] = -Math.log(s) - LOG_SQRT_2PI - (logMass[i] as number);
     }
-    return { kind: 'numeric', mu, sigma, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
+    return { kind: 'numeric', mu, sigma, order, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
   });
   return { logWeights, kernels };
 }
@@ -100,16 +103,21 @@ export function buildMixture(
  * outermost as the gap to their inner neighbour; the prior's width is the whole range.
  * Multivariate TPE uses the same per-dimension widths in its product kernels.
  */
-function neighbourSigmas(observed: Float64Array): Float64Array {
+function neighbourSigmas(observed: Float64Array, order: Int32Array): Float64Array {
   const n = observed.length;
   const sigma = new Float64Array(n + 1);
   sigma[n] = 1;
-  const order = sortedOrder(observed);
-  const at = (j: number): number => (j < 0 ? 0 : j >= n ? 1 : (observed[order[j] as number] as number));
+  const sorted = new Float64Array(n + 2); // 0, the observations in order, 1
+  sorted[n + 1] = 1;
+  for (let j = 0; j < n; j++) sorted[j + 1] = observed[order[j] as number] as number;
   for (let j = 0; j < n; j++) {
-    const left = at(j) - at(j - 1);
-    const right = at(j + 1) - at(j);
-    sigma[order[j] as number] = n >= 2 && j === 0 ? right : n >= 2 && j === n - 1 ? left : left > right ? left : right;
+    const left = (sorted[j + 1] as number) - (sorted[j] as number);
+    const right = (sorted[j + 2] as number) - (sorted[j + 1] as number);
+    sigma[order[j] as number] = left > right ? left : right;
+  }
+  if (n >= 2) {
+    sigma[order[0] as number] = (sorted[2] as number) - (sorted[1] as number);
+    sigma[order[n - 1] as number] = (sorted[n] as number) - (sorted[n - 1] as number);
   }
   return sigma;
 }
@@ -184,6 +192,16 @@ export function sampleMixture(mixture: Mixture, count: number, rng: Rng): number
       const cache = ends[d] as Map<number, readonly [number, number]>;
       let cdf = cache.get(component);
       if (!cdf) cache.set(component, (cdf = truncationCdf(mu, sigma)));
+      if (cdf[1] - cdf[0] >= 0.5) {
+        // Most of the kernel lies in [0, 1]: rejection from the whole normal is exact and
+        // takes under two tries on average, cheaper than inverting Φ.
+        const a = -mu / sigma;
+        const b = (1 - mu) / sigma;
+        for (;;) {
+          const z = rng.normal();
+          if (z >= a && z <= b) return Math.min(1, Math.max(0, mu + sigma * z));
+        }
+      }
       return truncatedNormal(mu, sigma, rng.next(), cdf);
     });
   });

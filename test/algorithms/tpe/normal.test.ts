@@ -58,6 +58,25 @@ describe('erfc', () => {
     expectRelative('erfc', String(x), erfc(x), expected, 1e-13);
   });
 
+  // mpmath 1.3.0 erfc at 40 digits. Between 0.5 and 6.5 erfc is expanded around a table of
+  // nodes 1/32 apart: these rows sit on nodes, halfway between them and at the table's ends.
+  // 5e-15 allows for the rounding of x² inside e^(−x²) (about 2x²·2⁻⁵³) and a few ulps.
+  const tableRows: Array<[x: number, expected: number]> = [
+    [0.5078125, 0.47266152076216564494],
+    [0.99, 0.16149193044463020018],
+    [1.3848110214062368, 0.050180922454861610387],
+    [1.4921875, 0.034834951130245263758],
+    [2.2, 0.0018628462979818898586],
+    [3.0078125, 0.000021027708114369228607],
+    [4.4, 4.8917102706058727478e-10],
+    [5.5, 7.3578479179743980631e-15],
+    [6.4921875, 4.2576136914260680145e-20],
+    [6.4999, 3.847204192707447969e-20],
+  ];
+  test.each(tableRows)('erfc(%d) from the node table to 5e-15 relative', (x, expected) => {
+    expectRelative('erfc', String(x), erfc(x), expected, 5e-15);
+  });
+
   // Below 2.5 erfc is 1 − (2/√π)·(alternating series for erf), so the result carries the
   // absolute rounding of that series (its largest term is about 12 at x = 2.5), a few ulp of
   // 1, whatever the size of erfc(x). This is the bound the series branch meets today.

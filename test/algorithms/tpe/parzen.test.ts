@@ -380,6 +380,23 @@ describe('sampleMixture', () => {
     });
   });
 
+  test('kernels mostly inside [0, 1] (drawn by rejection) and mostly outside (by inversion) both follow the truncated normal', () => {
+    // One kernel per mixture, built by hand: N(0.5, 0.1) keeps ~1 of its mass in [0, 1],
+    // N(0.9, 0.2) about 0.69, N(0, 0.5) Φ(2) − 1/2 ≈ 0.477. Quarter probabilities are the truncated CDF's
+    // differences, (Φ((b − μ)/σ) − Φ((a − μ)/σ)) / (Φ((1 − μ)/σ) − Φ(−μ/σ)).
+    for (const [mu, sigma] of [[0.5, 0.1], [0, 0.5], [0.9, 0.2]] as const) {
+      const kernel = buildMixture([[mu]], [1], [continuous], { priorWeight: 1 }).kernels[0] as Mixture['kernels'][number] & { kind: 'numeric' };
+      const mixture: Mixture = { logWeights: Float64Array.of(0), kernels: [{ ...kernel, mu: Float64Array.of(mu), sigma: Float64Array.of(sigma) }] };
+      const draws = sampleMixture(mixture, n, createRng('parzen', 'paths', mu));
+      const mass = ndtr((1 - mu) / sigma) - ndtr(-mu / sigma);
+      for (let i = 0; i < 4; i++) {
+        const p = (ndtr((i / 4 + 0.25 - mu) / sigma) - ndtr((i / 4 - mu) / sigma)) / mass;
+        const count = draws.filter((d) => Math.min(3, Math.floor((d[0] as number) * 4)) === i).length;
+        withinFourSe(`N(${mu}, ${sigma}) quarter ${i}`, count, n, p);
+      }
+    }
+  });
+
   test('the same generator state gives the same draws', () => {
     const mixture = buildMixture([[0.2, 1], [0.7, 0]], [1, 1], [continuous, categorical(2)], { priorWeight: 1 });
     expect(sampleMixture(mixture, 10, createRng('parzen', 'same'))).toEqual(sampleMixture(mixture, 10, createRng('parzen', 'same')));

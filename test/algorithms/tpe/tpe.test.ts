@@ -193,14 +193,6 @@ describe('tpe plugin: running trials and batches', () => {
       expect(changed, label).toBeGreaterThanOrEqual(10);
     }
   });
-
-  test('a running trial at the point TPE would suggest pushes the suggestion away from it', async () => {
-    for (let seed = 0; seed < 5; seed++) {
-      const [[alone]] = (await suggestions(createTpe(), experiment, [...base, trialAt(12, [0.5], 'Failed')], 1, seed)) as [[number]];
-      const [[next]] = (await suggestions(createTpe(), experiment, [...base, trialAt(12, [alone], 'Running')], 1, seed)) as [[number]];
-      expect(next, `seed ${seed}: ${alone} then ${next}`).not.toBe(alone);
-    }
-  });
 });
 
 describe('tpe plugin: determinism and settings', () => {
