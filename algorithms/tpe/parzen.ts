@@ -25,8 +25,6 @@ export interface NumericKernel {
   kind: 'numeric';
   mu: Float64Array;
   sigma: Float64Array;
-  /** The observations' components (all but the prior) in ascending order of μ. */
-  order: Int32Array;
   /** log(Φ((1 − μ)/σ) − Φ(−μ/σ)): the kernel's mass inside [0, 1]. */
   logMass: Float64Array;
   /** 1/σ and −log σ − log √(2π) − logMass: the density's constants, computed once. */
@@ -92,7 +90,7 @@ export function buildMixture(
       inverseSigma[i] = 1 / s;
       logScale[i] = -Math.log(s) - LOG_SQRT_2PI - (logMass[i] as number);
     }
-    return { kind: 'numeric', mu, sigma, order, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
+    return { kind: 'numeric', mu, sigma, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
   });
   return { logWeights, kernels };
 }
