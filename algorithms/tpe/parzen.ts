@@ -83,12 +83,16 @@ export function buildMixture(
     const logMass = new Float64Array(k);
     const inverseSigma = new Float64Array(k);
     const logScale = new Float64Array(k);
+    // With many observations most kernels are clipped to the same width: one logarithm serves them all.
+    const logMinSigma = Math.log(minSigma);
     for (let i = 0; i < k; i++) {
       const m = mu[i] as number;
       const s = sigma[i] as number;
-      logMass[i] = logNdtrDiff(-m / s, (1 - m) / s);
+      // Both ends of [0, 1] beyond 9σ: the mass lost is under 1e-18 and its log is 0.
+      const mass = m > 9 * s && 1 - m > 9 * s ? 0 : logNdtrDiff(-m / s, (1 - m) / s);
+      logMass[i] = mass;
       inverseSigma[i] = 1 / s;
-      logScale[i] = -Math.log(s) - LOG_SQRT_2PI - (logMass[i] as number);
+      logScale[i] = -(s === minSigma ? logMinSigma : Math.log(s)) - LOG_SQRT_2PI - mass;
     }
     return { kind: 'numeric', mu, sigma, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
   });
