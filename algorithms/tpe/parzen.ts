@@ -176,6 +176,7 @@ export function sampleMixture(mixture: Mixture, count: number, rng: Rng): number
   for (let i = 0; i < k; i++) cumulative[i] = running += Math.exp(mixture.logWeights[i] as number);
   // Φ at the ends of [0, 1] for each kernel drawn from, computed once per component.
   const ends = mixture.kernels.map(() => new Map<number, readonly [number, number]>());
+  const normal = normalPairs(rng);
   return Array.from({ length: count }, () => {
     const r = rng.next() * running;
     let component = 0;
@@ -200,13 +201,29 @@ export function sampleMixture(mixture: Mixture, count: number, rng: Rng): number
         const a = -mu / sigma;
         const b = (1 - mu) / sigma;
         for (;;) {
-          const z = rng.normal();
+          const z = normal();
           if (z >= a && z <= b) return Math.min(1, Math.max(0, mu + sigma * z));
         }
       }
       return truncatedNormal(mu, sigma, rng.next(), cdf);
     });
   });
+}
+
+/** Standard normal draws, two per pair of uniforms: Box–Muller's cosine, then its sine. */
+function normalPairs(rng: Rng): () => number {
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const z = spare;
+      spare = undefined;
+      return z;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - rng.next()));
+    const angle = 2 * Math.PI * rng.next();
+    spare = r * Math.sin(angle);
+    return r * Math.cos(angle);
+  };
 }
 
 /** Φ(−μ/σ) and Φ((1 − μ)/σ): the normal CDF at the ends of [0, 1]. */
