@@ -1,6 +1,7 @@
 import { ScribaError } from '../src/errors.js';
 import { createGrid } from './grid/index.js';
 import { createRandom } from './random/index.js';
+import { createSobol } from './sobol/index.js';
 import { createTpe } from './tpe/index.js';
 import type { Algorithm } from './types.js';
 
@@ -27,6 +28,7 @@ const registry = new Map<string, () => Algorithm>([
   ['grid', createGrid],
   ['tpe', () => createTpe(false)],
   ['multivariate-tpe', () => createTpe(true)],
+  ['sobol', createSobol],
 ]);
 
 /** Names of the algorithms available now, built in and registered. */
