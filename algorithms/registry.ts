@@ -1,4 +1,5 @@
 import { ScribaError } from '../src/errors.js';
+import { createCmaes } from './cmaes/index.js';
 import { createGrid } from './grid/index.js';
 import { createRandom } from './random/index.js';
 import { createSobol } from './sobol/index.js';
@@ -28,6 +29,7 @@ const registry = new Map<string, () => Algorithm>([
   ['grid', createGrid],
   ['tpe', () => createTpe(false)],
   ['multivariate-tpe', () => createTpe(true)],
+  ['cmaes', createCmaes],
   ['sobol', createSobol],
 ]);
 

@@ -13,6 +13,11 @@ export interface ConformanceOptions {
   badSettings: AlgorithmSetting[];
   /** Settings that must be accepted. */
   goodSettings?: AlgorithmSetting[];
+  /**
+   * Generated parameter lists, replacing those of `space` when an algorithm needs a shape
+   * that `adapt` cannot give without changing the parameters (cmaes: two int/double ones).
+   */
+  parameters?: fc.Arbitrary<ParameterSpec[]>;
   /** Adjusts a generated spec to what the algorithm needs (e.g. a maxTrialCount within a grid). */
   adapt?: (spec: ExperimentSpec) => ExperimentSpec;
   runs?: number;
@@ -48,7 +53,7 @@ export function describeConformance(name: string, o: ConformanceOptions): void {
     return o.adapt ? { ...e, spec: o.adapt(e.spec) } : e;
   };
   const scenario = fc.record({
-    parameters: parametersArbitrary(o.space),
+    parameters: o.parameters ?? parametersArbitrary(o.space),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
     historyLength: fc.integer({ min: 0, max: 25 }),
     count: fc.integer({ min: 1, max: 6 }),

@@ -1,0 +1,85 @@
+import { advance, initialState, type CmaConfig, type RunState, type Told } from './run.js';
+
+/**
+ * Rebuilding the search state from the trial history. Each suggestion carries the run,
+ * generation and slot it was drawn for; the state is replayed from the first run by
+ * telling each generation, in order, the first λ of its completed trials in creation
+ * order. The replay stops at the first generation with fewer: that is the current one.
+ *
+ * Replaying costs O(history) per request, so the replayer memoises each generation's
+ * result under what was told to it (slots, values and points, compared by value) and the
+ * experiment's fingerprint. A memoised step is reused only when exactly the same was
+ * told, so a fresh replayer gives the same state: the cache saves time, never changes
+ * answers.
+ */
+
+/** The told candidates of each generation, keyed `<run>-<generation>`, in creation order. */
+export type Generations = ReadonlyMap<string, readonly Told[]>;
+
+export function generationKey(run: number, generation: number): string {
+  return `${run}-${generation}`;
+}
+
+interface Step {
+  signature: Float64Array;
+  after: RunState;
+}
+
+interface Memo {
+  initial: RunState;
+  steps: Step[];
+}
+
+/** How many experiments a replayer remembers (least recently used first out). */
+const MEMO_EXPERIMENTS = 16;
+
+/** A replay with memory; `fingerprint` must identify the configuration (space, settings, seed). */
+export type Replayer = (config: CmaConfig, fingerprint: string, generations: Generations) => RunState;
+
+export function createReplayer(): Replayer {
+  const memos = new Map<string, Memo>();
+  return (config, fingerprint, generations) => {
+    let memo = memos.get(fingerprint);
+    if (memo) memos.delete(fingerprint);
+    else memo = { initial: initialState(config), steps: [] };
+    memos.set(fingerprint, memo);
+    if (memos.size > MEMO_EXPERIMENTS) memos.delete(memos.keys().next().value as string);
+
+    let state = memo.initial;
+    for (let k = 0; ; k++) {
+      const told = generations.get(generationKey(state.plan.index, state.dist.generation));
+      const lambda = state.dist.params.lambda;
+      if (!told || told.length < lambda) {
+        memo.steps.length = Math.min(memo.steps.length, k + 1);
+        return state;
+      }
+      const first = told.slice(0, lambda);
+      const signature = signatureOf(first, config.space.n);
+      const step = memo.steps[k];
+      if (step && sameSignature(step.signature, signature)) {
+        state = step.after;
+        continue;
+      }
+      state = advance(config, state, first);
+      memo.steps.length = k;
+      memo.steps.push({ signature, after: state });
+    }
+  };
+}
+
+function signatureOf(told: readonly Told[], n: number): Float64Array {
+  const out = new Float64Array(told.length * (n + 2));
+  let i = 0;
+  for (const t of told) {
+    out[i++] = t.slot;
+    out[i++] = t.value;
+    for (let j = 0; j < n; j++) out[i++] = t.point[j] as number;
+  }
+  return out;
+}
+
+function sameSignature(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
