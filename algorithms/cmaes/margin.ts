@@ -1,5 +1,5 @@
 import type { Distribution } from './distribution.js';
-import { normalCdf, normalQuantile } from './normal.js';
+import { ndtr as normalCdf, ndtri as normalQuantile } from '../math/normal.js';
 import { cellOf, type CoordinateKinds } from './sample.js';
 
 /**

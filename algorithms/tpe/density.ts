@@ -1,4 +1,4 @@
-import { logNdtrDiff } from './normal.js';
+import { logNdtrDiff } from '../math/normal.js';
 import type { CategoricalKernel, CellOf, Mixture, NumericKernel, Point } from './parzen.js';
 import { buildReachGrid, visitReach, type ReachGrid } from './reach-grid.js';
 

@@ -1,5 +1,5 @@
 import type { Rng } from '../../src/rng.js';
-import { logNdtrDiff, ndtr, ndtri } from './normal.js';
+import { logNdtrDiff, ndtr, ndtri } from '../math/normal.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 

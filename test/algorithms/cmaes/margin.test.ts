@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { initialDistribution, type Distribution } from '../../../algorithms/cmaes/distribution.js';
 import { applyMargin, correctCoordinate, defaultMargin } from '../../../algorithms/cmaes/margin.js';
-import { normalCdf } from '../../../algorithms/cmaes/normal.js';
+import { ndtr as normalCdf } from '../../../algorithms/math/normal.js';
 import { strategyParameters } from '../../../algorithms/cmaes/parameters.js';
 import { cellOf, sampleCandidate } from '../../../algorithms/cmaes/sample.js';
 import { createRng } from '../../../src/rng.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ndtr } from '../../../algorithms/tpe/normal.js';
+import { ndtr } from '../../../algorithms/math/normal.js';
 import { buildMixture, logDensity, sampleMixture, truncatedNormal, type CellOf, type DimensionKind, type Mixture, type Point } from '../../../algorithms/tpe/parzen.js';
 import { createRng } from '../../../src/rng.js';
 import { plainLogDensity } from './plain-density.js';

@@ -1,4 +1,4 @@
-import { logNdtrDiff } from '../../../algorithms/tpe/normal.js';
+import { logNdtrDiff } from '../../../algorithms/math/normal.js';
 import type { CellOf, Mixture } from '../../../algorithms/tpe/parzen.js';
 
 /**

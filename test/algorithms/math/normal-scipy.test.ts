@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { normalCdf, normalQuantile } from '../../../algorithms/cmaes/normal.js';
+import { ndtr as normalCdf, ndtri as normalQuantile } from '../../../algorithms/math/normal.js';
 
 // Computed with scipy 1.17.1: scipy.special.ndtr(x) and ndtri(p), printed with repr().
 const CDF: [number, number][] = [
@@ -56,16 +56,7 @@ describe('standard normal', () => {
     expect(normalQuantile(NaN)).toBeNaN();
   });
 
-  test('Φ is continuous where the series hands over to the continued fraction (x = ±3)', () => {
-    for (const x of [-3, 3]) {
-      const below = normalCdf(x - 1e-12);
-      const above = normalCdf(x + 1e-12);
-      expect(above).toBeGreaterThanOrEqual(below);
-      expect(above - below).toBeLessThan(1e-14);
-    }
-  });
-
-  test('Φ(Φ⁻¹(p)) = p to 1e-12 relative over (1e-200, 0.5] (Φ loses ~2 digits near x = −3, where 1/2 − φ S cancels)', () => {
+  test('Φ(Φ⁻¹(p)) = p to 1e-12 relative over (1e-200, 0.5]', () => {
     fc.assert(
       fc.property(fc.double({ min: -200, max: Math.log10(0.5), noNaN: true }), (e) => {
         const p = 10 ** e;

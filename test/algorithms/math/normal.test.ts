@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { erfc, logNdtr, logNdtrDiff, ndtr, ndtri } from '../../../algorithms/tpe/normal.js';
+import { erfc, logNdtr, logNdtrDiff, ndtr, ndtri } from '../../../algorithms/math/normal.js';
 
 /*
  * Reference values. Unless a row says otherwise they were produced with
@@ -353,8 +353,8 @@ describe('ndtri', () => {
   test('the ends of [0, 1] and outside it', () => {
     expect(ndtri(0)).toBe(-Infinity);
     expect(ndtri(1)).toBe(Infinity);
-    expect(ndtri(-0.5)).toBe(-Infinity);
-    expect(ndtri(1.5)).toBe(Infinity);
+    expect(ndtri(-0.5)).toBeNaN();
+    expect(ndtri(1.5)).toBeNaN();
     expect(ndtri(Number.NaN)).toBeNaN();
   });
 

@@ -1,6 +1,6 @@
 /**
- * The standard normal distribution in double precision, for truncated-normal kernels:
- * Φ, log Φ (stable far into the lower tail), Φ⁻¹, and the log of Φ(b) − Φ(a).
+ * The standard normal distribution in double precision, shared by the algorithms:
+ * Φ, log Φ (stable far into the lower tail), Φ⁻¹ (NaN outside [0, 1]) and the log of Φ(b) − Φ(a).
  */
 
 const SQRT2 = Math.SQRT2;
@@ -130,8 +130,9 @@ export function logNdtrDiff(a: number, b: number): number {
  * on Φ, which brings it to full double precision.
  */
 export function ndtri(p: number): number {
-  if (p <= 0) return -Infinity;
-  if (p >= 1) return Infinity;
+  if (!(p >= 0 && p <= 1)) return NaN;
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
   if (p > 0.5) return -ndtri(1 - p); // Φ is rounded near 1: work in the lower tail
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
