@@ -38,6 +38,13 @@ export function optunaUnavailable(python = 'python3'): string | undefined {
   return undefined;
 }
 
+/** The Python modules each of the driver's samplers lacks here ([] when it can run). */
+export function optunaSamplerModules(python = 'python3'): Record<string, string[]> {
+  const probe = spawnSync(python, [driverPath(), 'samplers'], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`the Optuna driver could not list its samplers: ${probe.stderr.trim()}`);
+  return JSON.parse(probe.stdout) as Record<string, string[]>;
+}
+
 /** Runs the Optuna driver (its progress lines go to our stderr) and reads the file it writes. */
 export async function runOptuna<T extends SyntheticFile | LatencyFile>(args: string[], python = 'python3'): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'scriba-peer-'));

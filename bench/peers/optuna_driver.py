@@ -427,6 +427,7 @@ def main(argv=None):
     lat.add_argument("--sizes", default="100,500,1000,2000")
     lat.add_argument("--asks", type=int, default=20)
     lat.add_argument("--out", required=True)
+    sub.add_parser("samplers", help="print, as JSON, each sampler's missing Python modules ([] when it can run)")
     chk = sub.add_parser("check", help="compare the functions with the golden values")
     chk.add_argument("--golden", default=None, help="default: bench/golden-functions.json")
     args = parser.parse_args(argv)
@@ -434,6 +435,9 @@ def main(argv=None):
         cmd_synthetic(args)
     elif args.command == "latency":
         cmd_latency(args)
+    elif args.command == "samplers":
+        table = sampler_table(import_optuna())
+        print(json.dumps({name: missing for name, (_, _, missing) in table.items()}))
     else:
         return cmd_check(args)
     return 0

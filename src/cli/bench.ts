@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { functionNames } from '../../bench/functions/index.js';
 import { LATENCY_PREFILL, measureLatency } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
-import { OPTUNA_SAMPLERS, optunaUnavailable, runOptuna } from '../../bench/peer.js';
+import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } from '../../bench/peer.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
 import { writeReport } from '../../bench/report/index.js';
 import { runSynthetic, samplerDescription, samplerName, syntheticTasks } from '../../bench/synthetic.js';
@@ -70,8 +70,8 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       };
       if (v.peer && !v.shard) {
         const samplers = algorithms.map((a) => OPTUNA_SAMPLERS[a]).filter((s): s is string => s !== undefined);
-        const peerArgs = ['synthetic', '--functions', functions.join(','), '--samplers', samplers.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : [])];
-        await addPeer(file, samplers, algorithms, () => runOptuna<SyntheticFile>(peerArgs), (peer) => {
+        const peerArgs = ['synthetic', '--functions', functions.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : [])];
+        await addPeer(file, samplers, algorithms, (runnable) => runOptuna<SyntheticFile>([...peerArgs, '--samplers', runnable.join(',')]), (peer) => {
           file.runs.push(...peer.runs.map((r) => ({ ...r, engine: 'optuna' })));
         }, io);
       }
@@ -102,7 +102,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       }
       if (v.peer) {
         const samplers = algorithms.map((a) => OPTUNA_SAMPLERS[a]).filter((s): s is string => s !== undefined);
-        await addPeer(file, samplers, algorithms, () => runOptuna<LatencyFile>(['latency', '--samplers', samplers.join(','), '--sizes', sizes.join(','), '--asks', String(asks)]), (peer) => {
+        await addPeer(file, samplers, algorithms, (runnable) => runOptuna<LatencyFile>(['latency', '--samplers', runnable.join(','), '--sizes', sizes.join(','), '--asks', String(asks)]), (peer) => {
           file.entries.push(...peer.entries.map((e) => ({ ...e, engine: 'optuna' })));
         }, io);
       }
@@ -121,12 +121,16 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
   }
 }
 
-/** Runs the peer and merges its results, or records why it could not run: never faked. */
+/**
+ * Runs the peer's samplers that can run here and merges their results; records why the
+ * others, or the whole peer, could not run. Never faked, and Scriba's own results are kept
+ * whatever the peer does.
+ */
 async function addPeer<T extends SyntheticFile | LatencyFile>(
   file: SyntheticFile | LatencyFile,
   samplers: string[],
   algorithms: string[],
-  run: () => Promise<T>,
+  run: (samplers: string[]) => Promise<T>,
   merge: (peer: T) => void,
   io: Io,
 ): Promise<void> {
@@ -137,12 +141,31 @@ async function addPeer<T extends SyntheticFile | LatencyFile>(
     io.err(`peer optuna unavailable: ${reason}`);
     return;
   }
-  const peer = await run();
-  merge(peer);
-  Object.assign(file.meta.samplers, peer.meta.samplers);
-  file.meta.peers = {
-    optuna: { available: true, versions: peer.meta.versions, samplers, ...(unmatched.length ? { no_counterpart: unmatched } : {}) },
-  };
+  try {
+    const modules = optunaSamplerModules();
+    const missing = Object.fromEntries(samplers.filter((s) => modules[s]?.length).map((s) => [s, `needs the Python modules ${modules[s]?.join(', ')}`]));
+    for (const [s, why] of Object.entries(missing)) io.err(`peer optuna: sampler ${s} skipped: ${why}`);
+    const runnable = samplers.filter((s) => !(s in missing));
+    if (runnable.length === 0) {
+      file.meta.peers = { optuna: { available: false, reason: 'no matching sampler can run here', missing } };
+      return;
+    }
+    const peer = await run(runnable);
+    merge(peer);
+    Object.assign(file.meta.samplers, peer.meta.samplers);
+    file.meta.peers = {
+      optuna: {
+        available: true,
+        versions: peer.meta.versions,
+        samplers: runnable,
+        ...(unmatched.length ? { no_counterpart: unmatched } : {}),
+        ...(Object.keys(missing).length ? { missing } : {}),
+      },
+    };
+  } catch (error) {
+    file.meta.peers = { optuna: { available: false, reason: errorMessage(error) } };
+    io.err(`peer optuna failed, its results are left out: ${errorMessage(error)}`);
+  }
 }
 
 /** Runs the tasks here, or in P child processes each taking every P-th task (`--shard i/P`). */

@@ -151,6 +151,16 @@ describe('bench/peers/optuna_driver.py', () => {
     }
   }, 120_000);
 
+  test.skipIf(skip)('samplers: each sampler with the Python modules it lacks here', async () => {
+    requireOptuna();
+    const result = await driverRun(['samplers']);
+    expect(result.code, result.stderr).toBe(0);
+    const missing = JSON.parse(result.stdout) as Record<string, string[]>;
+    // bench/peers/requirements.txt installs what these need; gp also needs torch, which is not pinned.
+    for (const name of ['random', 'qmc_sobol', 'tpe', 'tpe_mv', 'cmaes']) expect(missing[name], name).toEqual([]);
+    expect(Array.isArray(missing.gp)).toBe(true);
+  });
+
   test.skipIf(skip)('an unknown sampler exits 2 and lists the known ones', async () => {
     requireOptuna();
     const result = await driverRun(['synthetic', '--samplers', 'random,nope', '--out', join(dir, 'never.json')]);
