@@ -1,4 +1,5 @@
 import { ScribaError } from '../src/errors.js';
+import { createBayesianOptimization } from './bayesianoptimization/index.js';
 import { createCmaes } from './cmaes/index.js';
 import { createGrid } from './grid/index.js';
 import { createRandom } from './random/index.js';
@@ -29,6 +30,7 @@ const registry = new Map<string, () => Algorithm>([
   ['grid', createGrid],
   ['tpe', () => createTpe(false)],
   ['multivariate-tpe', () => createTpe(true)],
+  ['bayesianoptimization', createBayesianOptimization],
   ['cmaes', createCmaes],
   ['sobol', createSobol],
 ]);

@@ -1,6 +1,7 @@
 /**
  * The standard normal distribution in double precision, shared by the algorithms:
- * Φ, log Φ (stable far into the lower tail), Φ⁻¹ (NaN outside [0, 1]) and the log of Φ(b) − Φ(a).
+ * erfc and erfcx, Φ, log Φ (stable far into the lower tail), Φ⁻¹ (NaN outside [0, 1]) and
+ * the log of Φ(b) − Φ(a).
  */
 
 const SQRT2 = Math.SQRT2;
@@ -14,8 +15,18 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 function erfcPositive(x: number): number {
   if (x < TABLE_START) return 1 - erfSeries(x);
-  if (x >= TABLE_END) return x === Infinity ? 0 : Math.exp(-x * x) * scaledErfcFraction(x);
-  return Math.exp(-x * x) * scaledErfcNear(x);
+  if (x === Infinity) return 0;
+  return Math.exp(-x * x) * erfcx(x);
+}
+
+/**
+ * erfcx(x) = e^(x²)·erfc(x) for x >= 0, which never underflows: the series below 0.5,
+ * the node table up to 6.5, the continued fraction beyond (see erfcPositive).
+ */
+export function erfcx(x: number): number {
+  if (x < TABLE_START) return (1 - erfSeries(x)) * Math.exp(x * x);
+  if (x >= TABLE_END) return x === Infinity ? 0 : scaledErfcFraction(x);
+  return scaledErfcNear(x);
 }
 
 /**
