@@ -7,6 +7,7 @@ import { packageVersion } from '../version.js';
 import { bench } from './bench.js';
 import { getExperiments, getTrial, getTrials, trialLogs } from './get.js';
 import { resumeExperiment, runFile } from './run.js';
+import { serve } from './serve.js';
 
 const USAGE = `Usage: scriba <command> [options]
 
@@ -21,6 +22,8 @@ Commands:
   get trial NAME            show one trial              [--db PATH] [--json]
   logs TRIAL                print a trial's output      [--db PATH]
   bench run|latency|report  the benchmark protocol (see scriba bench --help)
+  serve suggestion|early-stopping|db-manager
+                            Katib's gRPC services (see scriba serve --help)
   help | version
 
 The store defaults to ${DEFAULT_DB_PATH}; trials run in its folder, under trials/.
@@ -79,6 +82,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }
       case 'bench':
         return await bench(rest, io);
+      case 'serve':
+        return await serve(rest, io);
       case 'logs': {
         const { flags, positionals } = parse(rest, ['db']);
         return await trialLogs(one(positionals, 'TRIAL'), flags, io);

@@ -1,0 +1,72 @@
+import { ScribaError } from '../../src/errors.js';
+import { checkEarlyStoppingSettings, earlyStoppingNumber } from '../settings.js';
+import type { EarlyStoppingAlgorithm, EarlyStoppingRule } from '../types.js';
+import { median, startStepMean } from './median.js';
+
+export const MEDIANSTOP_DEFAULTS = { minTrialsRequired: 3, startStep: 4 } as const;
+
+/** Logs read at once; the DB manager is one process and every read is small. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Median stopping (Katib's `medianstop`, katib-spec §5; Golovin et al. 2017, §3.2.2).
+ *
+ * For every Succeeded trial, the mean of its first `start_step` objective values; once
+ * at least `min_trials_required` trials have one, the rule says: stop a trial whose best
+ * value so far after `start_step` reports is worse than the median of those means
+ * (LESS for maximize, GREATER for minimize). Before that there is no rule.
+ *
+ * Settings: `min_trials_required` (int > 0, default 3), `start_step` (int >= 1, default 4).
+ * Katib's service returns the arithmetic mean of the means under the name "median";
+ * this one returns the true median, which one diverging trial cannot drag.
+ */
+export function createMedianStop(): EarlyStoppingAlgorithm {
+  const name = 'medianstop';
+  return {
+    name,
+    validateSettings: (spec) =>
+      checkEarlyStoppingSettings(spec, name, {
+        min_trials_required: { type: 'int', above: 0 },
+        start_step: { type: 'int', min: 1 },
+      }),
+    async getEarlyStoppingRules({ experiment, trials, readLog }) {
+      const objective = experiment.spec.objective;
+      if (!objective?.objectiveMetricName) {
+        throw new ScribaError('invalid-argument', 'medianstop needs the experiment objective and its objectiveMetricName', [
+          { path: 'spec.objective', message: 'must be specified for early stopping' },
+        ]);
+      }
+      const settings = experiment.spec.earlyStopping;
+      const minTrials = earlyStoppingNumber(settings, 'min_trials_required', MEDIANSTOP_DEFAULTS.minTrialsRequired);
+      const startStep = earlyStoppingNumber(settings, 'start_step', MEDIANSTOP_DEFAULTS.startStep);
+      const succeeded = trials.filter((t) => t.condition === 'Succeeded');
+      if (succeeded.length < minTrials) return [];
+      const means = await mapLimited(succeeded, READ_CONCURRENCY, async (t) =>
+        startStepMean(await readLog(t.name, objective.objectiveMetricName), startStep),
+      );
+      const known = means.filter((m): m is number => m !== undefined);
+      if (known.length < minTrials) return [];
+      const rule: EarlyStoppingRule = {
+        name: objective.objectiveMetricName,
+        value: String(median(known)),
+        comparison: objective.type === 'maximize' ? 'less' : 'greater',
+        startStep,
+      };
+      return [rule];
+    },
+  };
+}
+
+/** `items.map(f)` with at most `limit` calls in flight, results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await f(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

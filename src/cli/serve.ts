@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { algorithmNames, getAlgorithm } from '../../algorithms/registry.js';
+import { earlyStoppingNames } from '../../early-stopping/registry.js';
+import type { ServerOptions, ServerTls } from '../../suggestion-service/server.js';
+import { errorMessage, ScribaError } from '../errors.js';
+import { ObservationLogStore } from '../store/observation-log-store.js';
+import { DEFAULT_DB_PATH } from '../store/sqlite-store.js';
+import type { Io } from './main.js';
+
+export const SERVE_USAGE = `scriba serve suggestion --algorithm NAME|all [--port 6789] [--host 127.0.0.1]
+scriba serve early-stopping [--port 6788] [--host 127.0.0.1] [--db PATH]
+scriba serve db-manager [--port 6789] [--host 127.0.0.1] [--db PATH]
+  TLS: --tls-cert FILE --tls-key FILE [--tls-client-ca FILE (mutual TLS)]
+  --max-message-mb N (default 64)   --grace SECONDS (default 10, for SIGTERM)
+  --host 0.0.0.0 listens on every interface (in a pod).`;
+
+/** Serve every algorithm, by the experiment's algorithmName (suggestion-service's ALL_ALGORITHMS). */
+const ALL_ALGORITHMS = 'all';
+
+const DEFAULT_PORTS = { suggestion: 6789, 'early-stopping': 6788, 'db-manager': 6789 } as const;
+
+/**
+ * `scriba serve ...`: Katib's gRPC services until SIGTERM or SIGINT (or until `stopped()`
+ * resolves), then a graceful shutdown. Returns the exit code.
+ */
+export async function serve(args: readonly string[], io: Io, stopped: () => Promise<unknown> = signalled): Promise<number> {
+  const [what, ...rest] = args;
+  if (what === 'help' || what === '--help' || what === '-h') {
+    io.out(SERVE_USAGE);
+    return 0;
+  }
+  if (what !== 'suggestion' && what !== 'early-stopping' && what !== 'db-manager') {
+    throw usage(`serve: expected suggestion, early-stopping or db-manager, got ${what ?? 'nothing'}`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      strict: true,
+      options: {
+        algorithm: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        db: { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-client-ca': { type: 'string' },
+        'max-message-mb': { type: 'string', default: '64' },
+        grace: { type: 'string', default: '10' },
+      },
+    });
+  } catch (error) {
+    throw usage(`serve: ${errorMessage(error)}`);
+  }
+  const v = parsed.values;
+  const port = integer(v.port ?? String(DEFAULT_PORTS[what]), '--port', 0, 65535);
+  const maxMessageBytes = integer(v['max-message-mb'], '--max-message-mb', 1, 2047) * 1024 * 1024;
+  const graceMs = integer(v.grace, '--grace', 0, 3600) * 1000;
+  if (what !== 'suggestion' && v.algorithm !== undefined) throw usage(`serve ${what}: --algorithm is for scriba serve suggestion`);
+  if (what === 'suggestion' && v.db !== undefined) throw usage('serve suggestion: --db is for early-stopping and db-manager (suggestions are computed from the request alone)');
+
+  const options: ServerOptions = { host: v.host, port, maxMessageBytes, onInternalError: (method, details) => io.err(`scriba: ${method} failed: ${details}`) };
+  const tls = readTls(v['tls-cert'], v['tls-key'], v['tls-client-ca']);
+  if (tls) options.tls = tls;
+  let store: ObservationLogStore | undefined;
+  let describe: string;
+  if (what === 'suggestion') {
+    const algorithm = v.algorithm;
+    if (!algorithm) throw usage('serve suggestion: --algorithm NAME|all is required');
+    if (algorithm !== ALL_ALGORITHMS) checkAlgorithm(algorithm);
+    options.suggestion = { algorithm };
+    describe = `api.v1.beta1.Suggestion (${algorithm === ALL_ALGORITHMS ? `every algorithm by its name: ${algorithmNames().join(', ')}` : `algorithm ${algorithm}`})`;
+  } else if (what === 'early-stopping') {
+    if (v.db !== undefined) store = new ObservationLogStore(v.db);
+    options.earlyStopping = store ? { store } : {};
+    describe = `api.v1.beta1.EarlyStopping (${earlyStoppingNames().join(', ')}; logs from the request's DB manager${store ? `, else ${store.path}` : ''})`;
+  } else {
+    store = new ObservationLogStore(v.db ?? DEFAULT_DB_PATH);
+    options.dbManager = { store };
+    describe = `api.v1.beta1.DBManager (store ${store.path})`;
+  }
+
+  let server;
+  try {
+    // Loaded here so that other commands do not pay for gRPC's start-up.
+    const { startServer } = await import('../../suggestion-service/server.js');
+    server = await startServer(options);
+  } catch (error) {
+    store?.close();
+    throw new ScribaError('failed-precondition', errorMessage(error));
+  }
+  io.out(`scriba: serving ${describe} on ${server.address}${tls ? (tls.clientCa ? ' with mutual TLS' : ' with TLS') : ''}`);
+  await stopped();
+  io.out('scriba: shutting down');
+  await server.shutdown(graceMs);
+  store?.close();
+  return 0;
+}
+
+/** Resolves on the first SIGTERM or SIGINT, and stops listening for both. */
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+/** Fails at start, not at the first request, when the one algorithm served is unknown or unavailable. */
+function checkAlgorithm(name: string): void {
+  try {
+    getAlgorithm(name);
+  } catch (error) {
+    if (error instanceof ScribaError) throw usage(`serve suggestion: ${error.message}`);
+    throw usage(`serve suggestion: algorithm ${name} is not available in this version of Scriba: ${errorMessage(error)}`);
+  }
+}
+
+function readTls(cert: string | undefined, key: string | undefined, clientCa: string | undefined): ServerTls | undefined {
+  if (cert === undefined && key === undefined) {
+    if (clientCa !== undefined) throw usage('serve: --tls-client-ca needs --tls-cert and --tls-key');
+    return undefined;
+  }
+  if (cert === undefined || key === undefined) throw usage('serve: --tls-cert and --tls-key go together');
+  const read = (file: string, flag: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw usage(`serve: ${flag} ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+    }
+  };
+  const tls: ServerTls = { cert: read(cert, '--tls-cert'), key: read(key, '--tls-key') };
+  if (clientCa !== undefined) tls.clientCa = read(clientCa, '--tls-client-ca');
+  return tls;
+}
+
+function integer(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw usage(`serve: ${flag} expects an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function usage(message: string): ScribaError {
+  return new ScribaError('invalid-argument', `${message}\n\n${SERVE_USAGE}`);
+}

@@ -1,0 +1,149 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ScribaError } from '../errors.js';
+import type { MetricLog } from '../trial/types.js';
+import { formatRfc3339, parseRfc3339, type Instant } from './rfc3339.js';
+
+/**
+ * Katib's DB-manager tables, in the same SQLite file as `scriba run`'s store but apart from
+ * its tables: Katib reports logs for trials this file does not otherwise know.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS katib_observation_logs (
+  trial_name  TEXT NOT NULL,
+  time_s      INTEGER NOT NULL,         -- seconds since the epoch, UTC
+  time_us     INTEGER NOT NULL,         -- microseconds within the second
+  metric_name TEXT NOT NULL,
+  value       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS katib_logs_by_trial ON katib_observation_logs(trial_name, time_s, time_us);
+-- Conditions set through the EarlyStopping service's SetTrialStatus.
+CREATE TABLE IF NOT EXISTS katib_trial_conditions (
+  trial_name  TEXT PRIMARY KEY,
+  condition   TEXT NOT NULL,
+  time        TEXT NOT NULL
+);
+`;
+
+export interface LogQuery {
+  /** Only this metric; all metrics when undefined or "". */
+  metricName?: string;
+  /** Inclusive RFC 3339 bounds; unbounded when undefined or "". */
+  startTime?: string;
+  endTime?: string;
+}
+
+interface LogRow {
+  time_s: number;
+  time_us: number;
+  metric_name: string;
+  value: string;
+}
+
+/**
+ * Observation logs with Katib's DB-manager semantics (katib-spec §1.3): rows of (trial,
+ * time at microsecond resolution, metric, value); Report skips rows without a timestamp
+ * and refuses the whole report if any other timestamp is not RFC 3339; Get filters by
+ * metric and an inclusive time range and orders by time; Delete removes a trial's rows.
+ */
+export class ObservationLogStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  /** Opens (or creates) the file; ":memory:" keeps everything in memory. */
+  constructor(readonly path: string) {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+    } catch (error) {
+      throw new ScribaError('invalid-argument', `cannot open the store ${path}: ${(error as Error).message}`);
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      insert: this.db.prepare('INSERT INTO katib_observation_logs (trial_name, time_s, time_us, metric_name, value) VALUES (?, ?, ?, ?, ?)'),
+      remove: this.db.prepare('DELETE FROM katib_observation_logs WHERE trial_name = ?'),
+      setCondition: this.db.prepare(
+        'INSERT INTO katib_trial_conditions (trial_name, condition, time) VALUES (?, ?, ?) ON CONFLICT(trial_name) DO UPDATE SET condition = excluded.condition, time = excluded.time',
+      ),
+      condition: this.db.prepare('SELECT condition, time FROM katib_trial_conditions WHERE trial_name = ?'),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Katib's ReportObservationLog: appends the rows in one transaction; returns how many were stored. */
+  report(trialName: string, logs: readonly MetricLog[]): number {
+    requireTrial(trialName);
+    const rows: Array<[Instant, MetricLog]> = [];
+    logs.forEach((log, i) => {
+      if (log.timeStamp === '') return;
+      const t = parseRfc3339(log.timeStamp);
+      if (!t) {
+        throw new ScribaError('invalid-argument', `observation_log.metric_logs[${i}].time_stamp: "${log.timeStamp}" is not an RFC 3339 timestamp`);
+      }
+      rows.push([t, log]);
+    });
+    this.db.transaction(() => {
+      for (const [t, log] of rows) this.statements.insert.run(trialName, t.seconds, t.micros, log.name, log.value);
+    })();
+    return rows.length;
+  }
+
+  /** Katib's GetObservationLog: the trial's rows in time order (rows with equal times in the order reported). */
+  get(trialName: string, query: LogQuery = {}): MetricLog[] {
+    requireTrial(trialName);
+    const clauses = ['trial_name = ?'];
+    const args: Array<string | number> = [trialName];
+    if (query.metricName) {
+      clauses.push('metric_name = ?');
+      args.push(query.metricName);
+    }
+    const bound = (text: string | undefined, field: string): Instant | undefined => {
+      if (!text) return undefined;
+      const t = parseRfc3339(text);
+      if (!t) throw new ScribaError('invalid-argument', `${field}: "${text}" is not an RFC 3339 timestamp`);
+      return t;
+    };
+    const start = bound(query.startTime, 'start_time');
+    const end = bound(query.endTime, 'end_time');
+    if (start) {
+      clauses.push('(time_s > ? OR (time_s = ? AND time_us >= ?))');
+      args.push(start.seconds, start.seconds, start.micros);
+    }
+    if (end) {
+      clauses.push('(time_s < ? OR (time_s = ? AND time_us <= ?))');
+      args.push(end.seconds, end.seconds, end.micros);
+    }
+    const rows = this.db
+      .prepare(`SELECT time_s, time_us, metric_name, value FROM katib_observation_logs WHERE ${clauses.join(' AND ')} ORDER BY time_s, time_us, rowid`)
+      .all(...args) as LogRow[];
+    return rows.map((r) => ({ timeStamp: formatRfc3339({ seconds: r.time_s, micros: r.time_us }), name: r.metric_name, value: r.value }));
+  }
+
+  /** Katib's DeleteObservationLog: removes every row of the trial; returns how many. */
+  delete(trialName: string): number {
+    requireTrial(trialName);
+    return this.statements.remove.run(trialName).changes;
+  }
+
+  /** Records a condition set from outside (SetTrialStatus: EarlyStopped). */
+  setCondition(trialName: string, condition: string, time = new Date().toISOString()): void {
+    requireTrial(trialName);
+    this.statements.setCondition.run(trialName, condition, time);
+  }
+
+  /** The condition recorded by `setCondition`, if any. */
+  condition(trialName: string): { condition: string; time: string } | undefined {
+    return this.statements.condition.get(trialName) as { condition: string; time: string } | undefined;
+  }
+}
+
+function requireTrial(trialName: string): void {
+  if (!trialName) throw new ScribaError('invalid-argument', 'trial_name: must be specified');
+}

@@ -1,0 +1,158 @@
+import * as grpc from '@grpc/grpc-js';
+import { getAlgorithm as registryAlgorithm } from '../algorithms/registry.js';
+import type { Algorithm, AlgorithmExperiment } from '../algorithms/types.js';
+import { errorMessage, ScribaError } from '../src/errors.js';
+import type { ValidationIssue } from '../src/experiment/types.js';
+import { createRng } from '../src/rng.js';
+import { checkParameter } from '../src/search-space/check.js';
+import { decodeExperiment } from './experiment-codec.js';
+import type { GetSuggestionsCall } from './request-decoder.js';
+import { inCreationOrder } from './trial-codec.js';
+import { encodeSuggestionsReply } from './reply-codec.js';
+import { StatusError } from './status.js';
+import type { Maybe, WireEmpty, WireExperiment, WireGetSuggestionsReply, WireValidateAlgorithmSettingsRequest } from './wire.js';
+
+/** Serve every registered algorithm, choosing by the experiment's `algorithmName`. */
+export const ALL_ALGORITHMS = 'all';
+
+/**
+ * The most assignments one call may ask for. Katib asks for at most parallelTrialCount;
+ * a larger number is a malformed request, refused before any work.
+ */
+export const MAX_REQUEST_NUMBER = 10_000;
+
+export interface SuggestionServiceOptions {
+  /** An algorithm name served for every request whatever its `algorithmName` (an alias in katib-config works), or `all`. */
+  algorithm: string;
+  /** Where algorithms come from (default: the registry). */
+  getAlgorithm?: (name: string) => Algorithm;
+}
+
+export interface SuggestionService {
+  getSuggestions(request: GetSuggestionsCall): Promise<WireGetSuggestionsReply>;
+  validateAlgorithmSettings(request: WireValidateAlgorithmSettingsRequest): Promise<WireEmpty>;
+}
+
+/**
+ * Katib's Suggestion service over the plugin contract: decode, delegate, encode. It keeps
+ * no state between calls but one instance per algorithm, so a restarted service answers
+ * every request exactly as before.
+ */
+export function createSuggestionService(options: SuggestionServiceOptions): SuggestionService {
+  const create = options.getAlgorithm ?? registryAlgorithm;
+  const instances = new Map<string, Algorithm>();
+
+  const resolve = (experiment: AlgorithmExperiment): Algorithm => {
+    const name = options.algorithm === ALL_ALGORITHMS ? (experiment.spec.algorithm?.algorithmName ?? '') : options.algorithm;
+    if (!name) throw invalid('spec.algorithm.algorithmName', 'must be specified');
+    const known = instances.get(name);
+    if (known) return known;
+    let algorithm: Algorithm;
+    try {
+      algorithm = create(name);
+    } catch (error) {
+      if (error instanceof ScribaError) throw error;
+      throw new ScribaError('invalid-argument', `algorithm ${name} is not available in this version of Scriba: ${errorMessage(error)}`);
+    }
+    instances.set(name, algorithm);
+    return algorithm;
+  };
+
+  return {
+    async getSuggestions(request) {
+      const experiment = experimentOf(request.experiment, 'invalid GetSuggestions request');
+      const count = request.currentRequestNumber ?? 0;
+      if (!Number.isInteger(count) || count < 0 || count > MAX_REQUEST_NUMBER) {
+        throw invalid('current_request_number', `expected an integer from 0 to ${MAX_REQUEST_NUMBER}, got ${count}`);
+      }
+      const algorithm = resolve(experiment);
+      const issues = parameterIssues(experiment);
+      if (issues.length > 0) throw ScribaError.fromIssues(issues, 'invalid GetSuggestions request');
+      if (count === 0) return { parameterAssignments: [], earlyStoppingRules: [] };
+      const trials = inCreationOrder(request.trials);
+      let reply;
+      try {
+        reply = await algorithm.getSuggestions({ experiment, trials, count, seed: experimentSeed(experiment.name) });
+      } catch (error) {
+        throw explain(error, algorithm, experiment);
+      }
+      const got = reply.assignments.length;
+      if (got !== count) {
+        const issues = settingIssues(algorithm, experiment);
+        if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
+        if (reply.exhausted && got < count) {
+          throw new StatusError(grpc.status.OUT_OF_RANGE, `algorithm ${algorithm.name} has only ${got} of the ${count} requested assignments left: its search space is exhausted`);
+        }
+        throw new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} returned ${got} assignments, expected ${count}`);
+      }
+      return encodeSuggestionsReply(reply, experiment.spec.algorithm?.algorithmName || algorithm.name);
+    },
+
+    async validateAlgorithmSettings(request) {
+      const experiment = experimentOf(request.experiment, 'invalid ValidateAlgorithmSettings request');
+      const algorithm = resolve(experiment);
+      const issues = parameterIssues(experiment);
+      try {
+        issues.push(...algorithm.validateSettings(experiment));
+      } catch (error) {
+        // An algorithm may stumble on parameters reported above; otherwise it is its own fault.
+        if (issues.length === 0) throw explain(error, algorithm, experiment);
+      }
+      if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
+      return {};
+    },
+  };
+}
+
+/**
+ * The seed of an experiment served over gRPC, where requests carry none: derived from
+ * the experiment's name, so that every replica and every restart draws the same
+ * suggestions. `random_state` in the settings overrides it, as for every algorithm.
+ */
+export function experimentSeed(name: string): number {
+  return createRng('katib-experiment', name).uint32() >>> 1;
+}
+
+function experimentOf(wire: Maybe<WireExperiment>, heading: string): AlgorithmExperiment {
+  const { experiment, issues } = decodeExperiment(wire);
+  if (!experiment) throw ScribaError.fromIssues(issues, heading);
+  return experiment;
+}
+
+/** Katib's admission rule 9 for each parameter, and unique names. */
+function parameterIssues(experiment: AlgorithmExperiment): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  (experiment.spec.parameters ?? []).forEach((p, i) => {
+    issues.push(...checkParameter(p, `spec.parameters[${i}]`));
+    if (seen.has(p.name)) issues.push({ path: `spec.parameters[${i}].name`, message: `duplicate parameter name "${p.name}"` });
+    seen.add(p.name);
+  });
+  return issues;
+}
+
+/**
+ * Why an algorithm failed: its own validation's issues when there are any, else the
+ * error itself. GetSuggestions does not validate settings up front: Katib validates
+ * before the first call, and later calls carry the state an algorithm round-trips as
+ * settings, which its validation need not know.
+ */
+function explain(error: unknown, algorithm: Algorithm, experiment: AlgorithmExperiment): unknown {
+  if (error instanceof ScribaError || error instanceof StatusError) return error;
+  const issues = settingIssues(algorithm, experiment);
+  if (issues.length > 0) return ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
+  return new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} failed: ${errorMessage(error)}`);
+}
+
+/** The algorithm's own validation, when it can run; [] when it throws (the caller's error says more). */
+function settingIssues(algorithm: Algorithm, experiment: AlgorithmExperiment): ValidationIssue[] {
+  try {
+    return algorithm.validateSettings(experiment);
+  } catch {
+    return [];
+  }
+}
+
+function invalid(path: string, message: string): ScribaError {
+  return ScribaError.fromIssues([{ path, message }], 'invalid request');
+}
