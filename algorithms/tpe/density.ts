@@ -125,10 +125,11 @@ function planPruning(mixture: Mixture): PruningPlan {
   const order = [...axes, ...kernels.map((_, d) => d).filter((d) => !axes.includes(d))];
   const k = mixture.logWeights.length;
   const rest: Float64Array[] = [];
-  let next = new Float64Array(k);
+  const block = new Float64Array(k * (order.length + 1));
+  let next = block.subarray(order.length * k);
   for (let s = order.length - 1; s >= 0; s--) {
     const kernel = kernels[order[s] as number] as NumericKernel | CategoricalKernel;
-    const here = new Float64Array(k);
+    const here = block.subarray(s * k, (s + 1) * k);
     for (let i = 0; i < k; i++) {
       // A density's peak on the log scale; a probability is at most 1.
       const peak = kernel.kind === 'numeric' && !kernel.cells ? Math.max(0, kernel.logScale[i] as number) : 0;

@@ -69,20 +69,24 @@ export function buildMixture(
   for (let i = 0; i < n; i++) logWeights[i] = Math.log((weights[i] as number) / total);
   logWeights[n] = Math.log(options.priorWeight / total);
 
+  // One buffer for the numeric kernels' five arrays: many small buffers cost more to collect.
+  const block = new Float64Array(5 * k * dims.filter((dim) => dim.kind !== 'categorical').length);
+  let used = 0;
+  const take = (): Float64Array => block.subarray(used, (used += k));
   const kernels = dims.map((dim, j): NumericKernel | CategoricalKernel => {
     const d = options.columns?.[j] ?? j;
     if (dim.kind === 'categorical') return categoricalKernel(observations.map((p) => p[d] as number), dim.size, options.priorWeight);
-    const mu = new Float64Array(k);
+    const mu = take();
     for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;
     mu[n] = 0.5;
     const order = sortedOrder(mu.subarray(0, n));
-    const sigma = neighbourSigmas(mu.subarray(0, n), order);
+    const sigma = neighbourSigmas(mu.subarray(0, n), order, take());
     // Magic clip (Bergstra et al. 2011): no kernel narrower than range / min(100, K + 1).
     const minSigma = 1 / Math.min(100, k + 1);
     for (let i = 0; i < k; i++) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i] as number));
-    const logMass = new Float64Array(k);
-    const inverseSigma = new Float64Array(k);
-    const logScale = new Float64Array(k);
+    const logMass = take();
+    const inverseSigma = take();
+    const logScale = take();
     // With many observations most kernels are clipped to the same width: one logarithm serves them all.
     const logMinSigma = Math.log(minSigma);
     for (let i = 0; i < k; i++) {
@@ -105,9 +109,8 @@ export function buildMixture(
  * outermost as the gap to their inner neighbour; the prior's width is the whole range.
  * Multivariate TPE uses the same per-dimension widths in its product kernels.
  */
-function neighbourSigmas(observed: Float64Array, order: Int32Array): Float64Array {
+function neighbourSigmas(observed: Float64Array, order: Int32Array, sigma: Float64Array): Float64Array {
   const n = observed.length;
-  const sigma = new Float64Array(n + 1);
   sigma[n] = 1;
   const sorted = new Float64Array(n + 2); // 0, the observations in order, 1
   sorted[n + 1] = 1;

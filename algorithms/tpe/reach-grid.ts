@@ -60,18 +60,20 @@ export function buildReachGrid(mixture: Mixture, axes: readonly number[], rest: 
   }
   for (let c = 0; c < cellsA * cellsB; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const narrow = k - wide.length;
+  const block = new Float64Array(6 * narrow);
+  const part = (i: number): Float64Array => block.subarray(i * narrow, (i + 1) * narrow);
   const grid: ReachGrid = {
     axes,
     cellsA,
     cellsB,
     start,
     index: new Int32Array(narrow),
-    muA: new Float64Array(narrow),
-    muB: new Float64Array(narrow),
-    inverseSigmaA: new Float64Array(narrow),
-    inverseSigmaB: new Float64Array(narrow),
-    base: new Float64Array(narrow),
-    bound: new Float64Array(narrow),
+    muA: part(0),
+    muB: part(1),
+    inverseSigmaA: part(2),
+    inverseSigmaB: part(3),
+    base: part(4),
+    bound: part(5),
     wide: Int32Array.from(wide),
     sigmaA,
     sigmaB,
