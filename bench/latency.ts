@@ -8,6 +8,20 @@ import { benchParameters, samplerName } from './synthetic.js';
 export const LATENCY_PREFILL =
   'n COMPLETED trials added with Study.add() (no algorithm call): uniform points of [0,1]^6 from Scriba\'s seeded generator (seed 12345), valued by hartmann6';
 
+/** Trials in the history of the untimed warm-up study. */
+export const WARMUP_TRIALS = 100;
+
+/**
+ * What the warm-up does. Node compiles a function to fast machine code only after it has
+ * run a few hundred times; a service or a study with a long history is past that point,
+ * while a fresh process prefilled with n trials by `Study.add` (which never calls the
+ * algorithm) is not. Optuna's Python has no such stage, so both are measured at their
+ * steady state.
+ */
+export function latencyWarmup(asks: number): string {
+  return `before its first size, each algorithm answers ${asks} untimed asks of a separate study prefilled with ${WARMUP_TRIALS} trials (Node's JIT compiles hot code after a few hundred calls; a running service is past that point)`;
+}
+
 /**
  * Ask latency with n completed trials in the history (§4.1): prefill n points of
  * hartmann6, then `asks` timed asks, each told its value untimed. Optimiser seed 0.

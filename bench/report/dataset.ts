@@ -36,6 +36,8 @@ export interface Dataset {
   runs: Map<string, Map<Method, SyntheticRun[]>>;
   /** Latency points grouped by the function of their file (`meta.function`, §7.2). */
   latency: Map<string, LatencyPoint[]>;
+  /** How the latency files prepared each measurement beyond §4.1 (their `meta.warmup`), once each. */
+  latencyNotes: string[];
 }
 
 /** Peer results merged into one file carry their own `engine`; otherwise the file's engine counts. */
@@ -66,9 +68,12 @@ export function collect(files: readonly ResultFile[]): Dataset {
 
   const runs = new Map<string, Map<Method, SyntheticRun[]>>();
   const latency = new Map<string, LatencyPoint[]>();
+  const latencyNotes = new Set<string>();
   const seeds = new Map<Method, Set<number>>();
   for (const file of files) {
     if (file.schema === LATENCY_SCHEMA) {
+      const warmup = (file.meta as { warmup?: unknown }).warmup;
+      if (typeof warmup === 'string') latencyNotes.add(`${file.meta.engine}: ${warmup}.`);
       for (const e of file.entries) {
         push(latency, file.meta.function, { method: method(engineOf(e, file), e.sampler, file), n: e.n_trials, medianAskS: e.median_ask_s });
       }
@@ -96,7 +101,7 @@ export function collect(files: readonly ResultFile[]): Dataset {
     ...order.filter((f) => runs.has(f)),
     ...[...runs.keys()].filter((f) => !order.includes(f)),
   ];
-  return { methods, functions, runs, latency };
+  return { methods, functions, runs, latency, latencyNotes: [...latencyNotes] };
 }
 
 /** The methods with synthetic runs, in column order. */

@@ -151,6 +151,7 @@ export function latencyTables(data: Dataset): string[] {
       '',
       'Median of the timed asks after n completed trials (§4.1).',
       '',
+      ...data.latencyNotes.flatMap((note) => [mdText(note), '']),
       row(['n_trials', ...methods.map((m) => mdText(m.name))]),
       rule(methods.length + 1),
     );
