@@ -145,14 +145,20 @@ function summarise(mode: PhaseResult['mode'], load: string, latencies: number[],
   return result;
 }
 
-/** User + system CPU milliseconds of a process, from /proc (Linux); undefined elsewhere. */
+/**
+ * User + system CPU milliseconds of a process and its descendants (`scriba serve` runs the
+ * server in a child process), from /proc (Linux); undefined elsewhere.
+ */
 function serverCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    let ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(/\s+/) : []) ms += serverCpuMs(Number(child)) ?? 0;
+    return ms;
   } catch {
     return undefined;
   }

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ObservationLogStore } from '../../src/store/observation-log-store.js';
-import type { TrialRecord } from '../../src/trial/types.js';
 import { DbManagerClient, EarlyStoppingClient } from '../../suggestion-service/client.js';
 import { encodeExperiment } from '../../suggestion-service/experiment-codec.js';
-import { experiment, failure, serve, stopAll } from './support.js';
+import { experiment, failure, serve, stopAll, trial } from './support.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,18 +16,6 @@ afterEach(async () => {
   await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function trial(name: string, condition: TrialRecord['condition'], lr: string, loss?: number, startTime = '2026-01-01T00:00:00Z'): TrialRecord {
-  return {
-    name,
-    parameterAssignments: [{ name: 'lr', value: lr }],
-    condition,
-    conditions: [],
-    creationTime: startTime,
-    startTime,
-    ...(loss === undefined ? {} : { observation: { metrics: [{ name: 'loss', min: String(loss), max: String(loss), latest: String(loss) }] } }),
-  };
-}
 
 describe('DBManager: Report, Get and Delete with Katib\'s semantics (katib-spec §1.3)', () => {
   test('rows come back in time order, filtered by metric and an inclusive time range, at microsecond resolution', async () => {

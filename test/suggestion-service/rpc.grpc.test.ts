@@ -7,7 +7,7 @@ import { ObservationLogStore } from '../../src/store/observation-log-store.js';
 import type { TrialRecord } from '../../src/trial/types.js';
 import { HealthClient, SuggestionClient } from '../../suggestion-service/client.js';
 import { encodeExperiment } from '../../suggestion-service/experiment-codec.js';
-import { experiment, failure, serve, stopAll } from './support.js';
+import { experiment, failure, serve, stopAll, trial } from './support.js';
 
 afterEach(stopAll);
 
@@ -28,18 +28,6 @@ const counter: Algorithm = {
   },
 };
 const withCounter = (name: string): Algorithm => (name === 'counter' ? counter : getAlgorithm(name));
-
-function trial(name: string, condition: TrialRecord['condition'], lr: string, loss?: number, startTime = '2026-01-01T00:00:00Z'): TrialRecord {
-  return {
-    name,
-    parameterAssignments: [{ name: 'lr', value: lr }],
-    condition,
-    conditions: [],
-    creationTime: startTime,
-    startTime,
-    ...(loss === undefined ? {} : { observation: { metrics: [{ name: 'loss', min: String(loss), max: String(loss), latest: String(loss) }] } }),
-  };
-}
 
 describe('Suggestion.GetSuggestions', () => {
   test('returns exactly current_request_number assignments; no state update for a stateless algorithm', async () => {

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { AlgorithmExperiment } from '../../algorithms/types.js';
 import type { AlgorithmSetting, ParameterSpec } from '../../src/experiment/types.js';
 import { createRng } from '../../src/rng.js';
+import type { TrialRecord } from '../../src/trial/types.js';
 import { startServer, type ScribaServer, type ServerOptions } from '../../suggestion-service/server.js';
 
 /** Servers started by a test, shut down by `stopAll` in afterEach. */
@@ -117,5 +118,18 @@ export function makeCertificates(): Certificates {
     strangerCert: read('stranger.crt'),
     strangerKey: read('stranger.key'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A trial of a one-parameter (`lr`) experiment, with its loss when given. */
+export function trial(name: string, condition: TrialRecord['condition'], lr: string, loss?: number, startTime = '2026-01-01T00:00:00Z'): TrialRecord {
+  return {
+    name,
+    parameterAssignments: [{ name: 'lr', value: lr }],
+    condition,
+    conditions: [],
+    creationTime: startTime,
+    startTime,
+    ...(loss === undefined ? {} : { observation: { metrics: [{ name: 'loss', min: String(loss), max: String(loss), latest: String(loss) }] } }),
   };
 }
