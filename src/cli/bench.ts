@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { functionNames } from '../../bench/functions/index.js';
-import { LATENCY_PREFILL, latencyWarmup, measureLatency, WARMUP_TRIALS } from '../../bench/latency.js';
+import { LATENCY_PREFILL, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
 import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } from '../../bench/peer.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
@@ -15,7 +15,7 @@ import { errorMessage, ScribaError } from '../errors.js';
 import type { Io } from './main.js';
 
 const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--settings k=v,...] [--parallel P] [--peer optuna] --out results.json
-scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--warmup 200] [--peer optuna] --out latency.json
+scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--warmup 2000] [--peer optuna] --out latency.json
 scriba bench report results.json... --out DIR`;
 
 /** `scriba bench ...`: the benchmark protocol (bench-protocol v1). */
@@ -37,7 +37,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
         peer: { type: 'string' },
         sizes: { type: 'string', default: '100,500,1000,2000' },
         asks: { type: 'string', default: '20' },
-        warmup: { type: 'string', default: '200' },
+        warmup: { type: 'string', default: '2000' },
         out: { type: 'string' },
         shard: { type: 'string' },
         settings: { type: 'string' },
@@ -97,7 +97,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
         entries: [],
       };
       for (const algorithm of algorithms) {
-        if (warmup > 0) await measureLatency(algorithm, WARMUP_TRIALS, warmup);
+        await warmUp(algorithm, warmup);
         for (const n of sizes) {
           const entry = await measureLatency(algorithm, n, asks);
           file.entries.push(entry);
