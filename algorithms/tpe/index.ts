@@ -12,6 +12,7 @@ import { createHistoryReader } from '../history.js';
 import { checkSettings, numberSetting, requireParameters, type SettingRule } from '../settings.js';
 import type { Algorithm, AlgorithmExperiment } from '../types.js';
 import type { DimensionKind } from './parzen.js';
+import { createKernelCache, type KernelBuilder } from './kernel-cache.js';
 import { suggest } from './sampler.js';
 
 /**
@@ -31,6 +32,15 @@ const SETTINGS: Record<string, SettingRule> = {
 export function createTpe(multivariate = false): Algorithm {
   const name = multivariate ? 'multivariate-tpe' : 'tpe';
   const history = createHistoryReader(pointOf);
+  // The bad group's kernels of the experiments asked about most recently.
+  const caches = new Map<string, KernelBuilder>();
+  const cacheOf = (experiment: string): KernelBuilder => {
+    let cache = caches.get(experiment);
+    if (cache) caches.delete(experiment);
+    else if (caches.size >= 16) caches.delete(caches.keys().next().value as string);
+    caches.set(experiment, (cache ??= createKernelCache()));
+    return cache;
+  };
   return {
     name,
     validateSettings: (experiment) => [...checkSettings(experiment, name, SETTINGS), ...requireParameters(experiment, name)],
@@ -44,6 +54,7 @@ export function createTpe(multivariate = false): Algorithm {
         const domain = space.domains[d] as Domain;
         return unitCell(domain, fromUnit(domain, u)) as [number, number];
       };
+      const badKernels = cacheOf(experiment.name);
       const assignments = Array.from({ length: count }, (_, i) => {
         const rng = createRng(base, name, trials.length + i);
         if (observations.length < settings.nStartupTrials) {
@@ -51,7 +62,7 @@ export function createTpe(multivariate = false): Algorithm {
           pending.push(space.domains.map((d, j) => pointOf(d, values[j] as string | number)));
           return space.domains.map((d, j) => ({ name: d.name, value: encodeValue(d, values[j] as string | number) }));
         }
-        const point = suggest(observations, pending, dims, { multivariate, ...settings }, rng, cellOf);
+        const point = suggest(observations, pending, dims, { multivariate, badKernels, ...settings }, rng, cellOf);
         pending.push(point);
         return space.domains.map((d, j) => ({ name: d.name, value: encodeValue(d, valueOf(d, point[j] as number)) }));
       });

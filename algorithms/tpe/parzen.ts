@@ -45,6 +45,8 @@ export interface Mixture {
   kernels: Array<NumericKernel | CategoricalKernel>;
 }
 
+export type Kernel = NumericKernel | CategoricalKernel;
+
 export interface MixtureOptions {
   priorWeight: number;
   /** Which coordinate of the observations each dimension reads; 0, 1, 2, ... by default. */
@@ -62,45 +64,78 @@ export function buildMixture(
   dims: readonly DimensionKind[],
   options: MixtureOptions,
 ): Mixture {
-  const n = observations.length;
-  const k = n + 1;
-  const total = weights.reduce((a, b) => a + b, 0) + options.priorWeight;
-  const logWeights = new Float64Array(k);
-  for (let i = 0; i < n; i++) logWeights[i] = Math.log((weights[i] as number) / total);
-  logWeights[n] = Math.log(options.priorWeight / total);
+  return { logWeights: mixtureWeights(weights, options.priorWeight), kernels: buildKernels(observations, dims, options) };
+}
 
-  // One buffer for the numeric kernels' five arrays: many small buffers cost more to collect.
-  const block = new Float64Array(5 * k * dims.filter((dim) => dim.kind !== 'categorical').length);
-  let used = 0;
-  const take = (): Float64Array => block.subarray(used, (used += k));
-  const kernels = dims.map((dim, j): NumericKernel | CategoricalKernel => {
+/** log of the normalised weights: the observations' followed by the prior's. */
+export function mixtureWeights(weights: readonly number[], priorWeight: number): Float64Array {
+  const n = weights.length;
+  const total = weights.reduce((a, b) => a + b, 0) + priorWeight;
+  const logWeights = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) logWeights[i] = Math.log((weights[i] as number) / total);
+  logWeights[n] = Math.log(priorWeight / total);
+  return logWeights;
+}
+
+/** One kernel per dimension, each over its column of the observations with the prior last. */
+export function buildKernels(observations: readonly Point[], dims: readonly DimensionKind[], options: MixtureOptions): Kernel[] {
+  const n = observations.length;
+  return dims.map((dim, j): Kernel => {
     const d = options.columns?.[j] ?? j;
     if (dim.kind === 'categorical') return categoricalKernel(observations.map((p) => p[d] as number), dim.size, options.priorWeight);
-    const mu = take();
+    const mu = new Float64Array(n + 1);
     for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;
     mu[n] = 0.5;
-    const order = sortedOrder(mu.subarray(0, n));
-    const sigma = neighbourSigmas(mu.subarray(0, n), order, take());
-    // Magic clip (Bergstra et al. 2011): no kernel narrower than range / min(100, K + 1).
-    const minSigma = 1 / Math.min(100, k + 1);
-    for (let i = 0; i < k; i++) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i] as number));
-    const logMass = take();
-    const inverseSigma = take();
-    const logScale = take();
-    // With many observations most kernels are clipped to the same width: one logarithm serves them all.
-    const logMinSigma = Math.log(minSigma);
-    for (let i = 0; i < k; i++) {
-      const m = mu[i] as number;
-      const s = sigma[i] as number;
-      // Both ends of [0, 1] beyond 9σ: the mass lost is under 1e-18 and its log is 0.
-      const mass = m > 9 * s && 1 - m > 9 * s ? 0 : logNdtrDiff(-m / s, (1 - m) / s);
-      logMass[i] = mass;
-      inverseSigma[i] = 1 / s;
-      logScale[i] = -(s === minSigma ? logMinSigma : Math.log(s)) - LOG_SQRT_2PI - mass;
-    }
-    return { kind: 'numeric', mu, sigma, logMass, inverseSigma, logScale, cells: dim.kind === 'cells' };
+    return numericKernel(mu, sortedOrder(mu.subarray(0, n)), dim.kind === 'cells');
   });
-  return { logWeights, kernels };
+}
+
+/** A kernel's constants kept from an earlier kernel: `from[i]` is component i's index there, or -1. */
+export interface Earlier {
+  kernel: NumericKernel;
+  from: Int32Array;
+}
+
+/**
+ * A numeric dimension's kernels: `mu` holds the n observations then the prior's centre,
+ * `order` the observations' ascending order. Where `earlier` had a component with the same
+ * centre and width, its constants are copied rather than computed again.
+ */
+export function numericKernel(mu: Float64Array, order: Int32Array, cells: boolean, earlier?: Earlier): NumericKernel {
+  const k = mu.length;
+  const n = k - 1;
+  // One buffer for four arrays: many small buffers cost more to collect.
+  const block = new Float64Array(4 * k);
+  const [sigma, logMass, inverseSigma, logScale] = [0, 1, 2, 3].map((a) => block.subarray(a * k, (a + 1) * k)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  neighbourSigmas(mu.subarray(0, n), order, sigma);
+  // Magic clip (Bergstra et al. 2011): no kernel narrower than range / min(100, K + 1).
+  const minSigma = 1 / Math.min(100, k + 1);
+  for (let i = 0; i < k; i++) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i] as number));
+  // With many observations most kernels are clipped to the same width: one logarithm serves them all.
+  const logMinSigma = Math.log(minSigma);
+  for (let i = 0; i < k; i++) {
+    const m = mu[i] as number;
+    const s = sigma[i] as number;
+    const o = earlier && i < n ? (earlier.from[i] as number) : -1;
+    if (o >= 0 && (earlier as Earlier).kernel.sigma[o] === s) {
+      const { kernel } = earlier as Earlier;
+      logMass[i] = kernel.logMass[o] as number;
+      inverseSigma[i] = kernel.inverseSigma[o] as number;
+      logScale[i] = kernel.logScale[o] as number;
+      continue;
+    }
+    // Both ends of [0, 1] beyond 9σ: the mass lost is under 1e-18 and its log is 0.
+    const mass = m > 9 * s && 1 - m > 9 * s ? 0 : logNdtrDiff(-m / s, (1 - m) / s);
+    logMass[i] = mass;
+    inverseSigma[i] = 1 / s;
+    logScale[i] = -(s === minSigma ? logMinSigma : Math.log(s)) - LOG_SQRT_2PI - mass;
+  }
+  return { kind: 'numeric', mu, sigma, logMass, inverseSigma, logScale, cells };
 }
 
 /**
@@ -157,15 +192,18 @@ export function sortedOrder(values: Float64Array): Int32Array {
 }
 
 /** Optuna 3.1's categorical kernels: each observation adds 1 to its category over a prior_weight/K floor. */
-function categoricalKernel(observed: readonly number[], size: number, priorWeight: number): CategoricalKernel {
+export function categoricalKernel(observed: ArrayLike<number>, size: number, priorWeight: number): CategoricalKernel {
   const k = observed.length + 1;
   const logP = new Float64Array(k * size);
   const floor = priorWeight / k;
-  for (let i = 0; i < k; i++) {
-    const hit = i < observed.length ? (observed[i] as number) : -1;
-    const rowTotal = floor * size + (hit >= 0 ? 1 : 0);
-    for (let c = 0; c < size; c++) logP[i * size + c] = Math.log((floor + (c === hit ? 1 : 0)) / rowTotal);
+  // An observation's row holds two values, the prior's one.
+  const hit = Math.log((floor + 1) / (floor * size + 1));
+  const miss = Math.log(floor / (floor * size + 1));
+  for (let i = 0; i < k - 1; i++) {
+    logP.fill(miss, i * size, (i + 1) * size);
+    logP[i * size + (observed[i] as number)] = hit;
   }
+  logP.fill(Math.log(floor / (floor * size)), (k - 1) * size);
   return { kind: 'categorical', size, logP };
 }
 

@@ -1,6 +1,7 @@
 import type { Rng } from '../../src/rng.js';
 import type { Observed } from '../history.js';
-import { buildMixture, logDensity, sampleMixture, type CellOf, type DimensionKind, type MixtureOptions, type Point } from './parzen.js';
+import type { KernelBuilder } from './kernel-cache.js';
+import { buildKernels, buildMixture, logDensity, mixtureWeights, sampleMixture, type CellOf, type DimensionKind, type Kernel, type Point } from './parzen.js';
 
 /** A finished trial as TPE sees it: its point, its value to minimise, its creation order. */
 export type Observation = Observed;
@@ -11,6 +12,8 @@ export interface TpeOptions {
   priorWeight: number;
   /** hyperopt's gamma: the good group is ceil(gamma·√n) trials; Optuna's rule when absent. */
   gamma?: number;
+  /** Builds the bad group's kernels; a cache kept between requests (kernel-cache.ts) gives the same. */
+  badKernels?: KernelBuilder;
 }
 
 /**
@@ -88,29 +91,34 @@ export function suggest(
   cellOf: CellOf,
 ): number[] {
   const { good, bad } = split(observations, pending, options.gamma);
-  const mixtureOptions = { priorWeight: options.priorWeight };
-  if (options.multivariate) return bestCandidate(good, bad, dims, mixtureOptions, options.nEiCandidates, rng, cellOf);
+  const { priorWeight } = options;
+  const badKernels = options.badKernels ? options.badKernels(bad, dims, priorWeight) : buildKernels(bad, dims, { priorWeight });
+  const badWeights = mixtureWeights(observationWeights(bad.length), priorWeight);
+  if (options.multivariate) return bestCandidate(good, dims, badWeights, badKernels, priorWeight, options.nEiCandidates, rng, cellOf);
   // Univariate: one-dimensional mixtures over column d of the same observations.
   return dims.map((dim, d) => {
     const cell: CellOf = (_, u) => cellOf(d, u);
-    return bestCandidate(good, bad, [dim], { ...mixtureOptions, columns: [d] }, options.nEiCandidates, rng, cell)[0] as number;
+    const g = [badKernels[d] as Kernel];
+    return bestCandidate(good, [dim], badWeights, g, priorWeight, options.nEiCandidates, rng, cell, d)[0] as number;
   });
 }
 
+/** The candidate of l(x) with the largest l(x)/g(x); g is given by its weights and kernels. */
 function bestCandidate(
   good: Point[],
-  bad: Point[],
   dims: readonly DimensionKind[],
-  mixtureOptions: MixtureOptions,
+  badWeights: Float64Array,
+  badKernels: Kernel[],
+  priorWeight: number,
   count: number,
   rng: Rng,
   cellOf: CellOf,
+  column?: number,
 ): number[] {
-  const l = buildMixture(good, observationWeights(good.length), dims, mixtureOptions);
-  const g = buildMixture(bad, observationWeights(bad.length), dims, mixtureOptions);
+  const l = buildMixture(good, observationWeights(good.length), dims, { priorWeight, ...(column !== undefined ? { columns: [column] } : {}) });
   const candidates = sampleMixture(l, count, rng);
   const logL = logDensity(l, candidates, cellOf);
-  const logG = logDensity(g, candidates, cellOf);
+  const logG = logDensity({ logWeights: badWeights, kernels: badKernels }, candidates, cellOf);
   let best = 0;
   for (let i = 1; i < candidates.length; i++) {
     if ((logL[i] as number) - (logG[i] as number) > (logL[best] as number) - (logG[best] as number)) best = i;
