@@ -8,7 +8,8 @@ import { LATENCY_PREFILL, latencyWarmup, measureLatency, warmUp } from '../../be
 import { baseMeta } from '../../bench/meta.js';
 import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } from '../../bench/peer.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
-import { writeReport } from '../../bench/report/index.js';
+import { readResultFiles, writeReport } from '../../bench/report/index.js';
+import { figureOdds, oddsMarkdown } from '../../bench/odds.js';
 import { runSynthetic, samplerDescription, samplerName, syntheticTasks } from '../../bench/synthetic.js';
 import { algorithmNames } from '../../algorithms/registry.js';
 import { errorMessage, ScribaError } from '../errors.js';
@@ -16,7 +17,8 @@ import type { Io } from './main.js';
 
 const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--settings k=v,...] [--parallel P] [--peer optuna] --out results.json
 scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--warmup 2000] [--peer optuna] --out latency.json
-scriba bench report results.json... --out DIR`;
+scriba bench report results.json... --out DIR
+scriba bench odds results.json... --method scriba_cmaes --against cmaes [--margin 0.1] [--within N] [--better N] [--seeds 10] [--draws 10000] --out odds.json`;
 
 /** `scriba bench ...`: the benchmark protocol (bench-protocol v1). */
 export async function bench(args: readonly string[], io: Io): Promise<number> {
@@ -25,7 +27,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
   try {
     parsed = parseArgs({
       args: [...rest],
-      allowPositionals: what === 'report',
+      allowPositionals: what === 'report' || what === 'odds',
       strict: true,
       options: {
         algorithms: { type: 'string', default: 'random' },
@@ -41,6 +43,12 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
         out: { type: 'string' },
         shard: { type: 'string' },
         settings: { type: 'string' },
+        method: { type: 'string' },
+        against: { type: 'string' },
+        margin: { type: 'string', default: '0' },
+        within: { type: 'string', default: '0' },
+        better: { type: 'string', default: '0' },
+        draws: { type: 'string', default: '10000' },
       },
     });
   } catch (error) {
@@ -120,8 +128,25 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       io.err(`wrote ${join(v.out, 'README.md')}`);
       return 0;
     }
+    case 'odds': {
+      if (parsed.positionals.length === 0) throw new ScribaError('invalid-argument', `scriba bench odds: expected result files\n\n${USAGE}`);
+      if (!v.method || !v.against) throw new ScribaError('invalid-argument', `scriba bench odds: --method and --against name the two samplers\n\n${USAGE}`);
+      const margin = Number(v.margin);
+      if (!Number.isFinite(margin) || margin < 0) throw new ScribaError('invalid-argument', `--margin: expected a number >= 0, got "${v.margin}"`);
+      const figure = { method: v.method, against: v.against, margin, within: count(v.within, '--within', 0), better: count(v.better, '--better', 0) };
+      const runs = (await readResultFiles(parsed.positionals)).flatMap((file) => (file.schema === SYNTHETIC_SCHEMA ? file.runs : []));
+      let odds;
+      try {
+        odds = figureOdds(runs, figure, count(v.seeds, '--seeds', 1), count(v.draws, '--draws', 1));
+      } catch (error) {
+        throw new ScribaError('invalid-argument', `scriba bench odds: ${errorMessage(error)}`);
+      }
+      writeFileSync(v.out, `${JSON.stringify({ meta: { command }, ...odds }, null, 1)}\n`);
+      io.out(oddsMarkdown(odds).trimEnd());
+      return 0;
+    }
     default:
-      throw new ScribaError('invalid-argument', `scriba bench: expected run, latency or report, got ${what ?? 'nothing'}\n\n${USAGE}`);
+      throw new ScribaError('invalid-argument', `scriba bench: expected run, latency, report or odds, got ${what ?? 'nothing'}\n\n${USAGE}`);
   }
 }
 

@@ -54,6 +54,14 @@ describe('scriba bench', () => {
     expect(markdown).toContain('scriba_random');
     expect(existsSync(join(report, 'branin.svg'))).toBe(true);
     expect(existsSync(join(report, 'hartmann6.svg'))).toBe(true);
+
+    const oddsOut = join(dir, 'odds.json');
+    const { stdout } = await scriba(['bench', 'odds', out, '--method', 'scriba_random', '--against', 'scriba_grid', '--margin', '0.1', '--within', '2', '--seeds', '2', '--draws', '50', '--out', oddsOut]);
+    const odds = JSON.parse(readFileSync(oddsOut, 'utf8')) as { seeds: number; draws: number; pHolds: number; functions: { function: string }[] };
+    expect([odds.seeds, odds.draws, odds.functions.map((f) => f.function)]).toEqual([2, 50, ['branin', 'hartmann6']]);
+    // Two seeds out of two: every draw is the same, so the figure holds always or never.
+    expect([0, 1]).toContain(odds.pHolds);
+    expect(stdout).toContain(`Holds in **${(100 * odds.pHolds).toFixed(1)}%** of 50 draws of 2 seeds out of 2.`);
   });
 
   test('latency: JSON valid against the protocol schema', async () => {
@@ -70,5 +78,8 @@ describe('scriba bench', () => {
     const error = (await scriba(['bench', 'run', '--algorithms', 'annealing', '--out', join(dir, 'x.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(error.code).toBe(2);
     expect(error.stderr).toContain('--algorithms: unknown annealing; known: random, grid');
+    const odds = (await scriba(['bench', 'odds', join(dir, 'results.json'), '--against', 'random', '--out', join(dir, 'o.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(odds.code).toBe(2);
+    expect(odds.stderr).toContain('scriba bench odds: --method and --against name the two samplers');
   });
 });
