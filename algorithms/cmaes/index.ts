@@ -66,10 +66,12 @@ export function createCmaes(): Algorithm {
         seed: base,
       };
       const generations = new Map<string, Told[]>();
+      // Every parameter modelled, in order: the history's points serve as they are.
+      const identity = cma.domains.length === space.domains.length && cma.domains.every((d, j) => d === j);
       for (const o of history(experiment, space, trials).observations) {
         const label = labelOf(trials[o.order] as TrialRecord);
         if (!label) continue;
-        const point = cma.domains.map((d) => o.point[d] as number);
+        const point = identity ? o.point : cma.domains.map((d) => o.point[d] as number);
         let list = generations.get(label.key);
         if (!list) generations.set(label.key, (list = []));
         list.push({ slot: label.slot, value: o.value, point });
@@ -126,11 +128,27 @@ function assignmentOf(space: SearchSpace, cma: CmaSpace, rng: Rng, values: Map<n
 }
 
 /** A trial's run/generation key and slot, or undefined when it was not suggested by CMA-ES. */
-function labelOf(trial: TrialRecord): { key: string; slot: number } | undefined {
-  const generation = trial.labels?.[GENERATION_LABEL];
-  const slot = trial.labels?.[SLOT_LABEL];
-  if (generation === undefined || slot === undefined) return undefined;
+function labelOf(trial: TrialRecord): Label | undefined {
+  const labels = trial.labels;
+  if (!labels) return undefined;
+  let label = LABELS.get(labels);
+  if (label === undefined) LABELS.set(labels, (label = parseLabel(labels)));
+  return label ?? undefined;
+}
+
+interface Label {
+  key: string;
+  slot: number;
+}
+
+/** Parsed labels by labels object: a long history is parsed once, not on every request. */
+const LABELS = new WeakMap<Readonly<Record<string, string>>, Label | null>();
+
+function parseLabel(labels: Readonly<Record<string, string>>): Label | null {
+  const generation = labels[GENERATION_LABEL];
+  const slot = labels[SLOT_LABEL];
+  if (generation === undefined || slot === undefined) return null;
   const match = /^(\d+)-(\d+)$/.exec(generation);
-  if (!match || !/^\d+$/.test(slot)) return undefined;
+  if (!match || !/^\d+$/.test(slot)) return null;
   return { key: generationKey(Number(match[1]), Number(match[2])), slot: Number(slot) };
 }

@@ -54,15 +54,14 @@ export function createReplayer(): Replayer {
         return state;
       }
       const first = told.slice(0, lambda);
-      const signature = signatureOf(first, config.space.n);
       const step = memo.steps[k];
-      if (step && sameSignature(step.signature, signature)) {
+      if (step && sameTold(step.signature, first, config.space.n)) {
         state = step.after;
         continue;
       }
       state = advance(config, state, first);
       memo.steps.length = k;
-      memo.steps.push({ signature, after: state });
+      memo.steps.push({ signature: signatureOf(first, config.space.n), after: state });
     }
   };
 }
@@ -78,8 +77,13 @@ function signatureOf(told: readonly Told[], n: number): Float64Array {
   return out;
 }
 
-function sameSignature(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `told` is what `signature` was made from. */
+function sameTold(signature: Float64Array, told: readonly Told[], n: number): boolean {
+  if (signature.length !== told.length * (n + 2)) return false;
+  let i = 0;
+  for (const t of told) {
+    if (signature[i++] !== t.slot || signature[i++] !== t.value) return false;
+    for (let j = 0; j < n; j++) if (signature[i++] !== t.point[j]) return false;
+  }
   return true;
 }
