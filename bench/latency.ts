@@ -1,12 +1,22 @@
-import { createStudy } from '../src/api/study.js';
+import { createStudy, type StudyTrial } from '../src/api/study.js';
 import { createRng } from '../src/rng.js';
 import { compileSpace, fromUnit } from '../src/search-space/index.js';
 import { getFunction } from './functions/index.js';
 import { median, type LatencyEntry } from './protocol.js';
 import { benchParameters, samplerName } from './synthetic.js';
 
-export const LATENCY_PREFILL =
-  'n COMPLETED trials added with Study.add() (no algorithm call): uniform points of [0,1]^6 from Scriba\'s seeded generator (seed 12345), valued by hartmann6';
+/** How the n trials before the timed asks are made. */
+export type Prefill = 'add' | 'run';
+
+/** The sampler's name in a latency file: `_run` marks a history of the algorithm's own run. */
+export function latencySampler(algorithm: string, history: Prefill): string {
+  return history === 'run' ? `${samplerName(algorithm)}_run` : samplerName(algorithm);
+}
+
+export const LATENCY_PREFILL: Record<Prefill, string> = {
+  add: 'n COMPLETED trials added with Study.add() (no algorithm call): uniform points of [0,1]^6 from Scriba\'s seeded generator (seed 12345), valued by hartmann6',
+  run: 'n COMPLETED trials made by the algorithm itself (asked and told untimed, hartmann6 values), so the history is its own run; an extension of §4.1 for algorithms whose state lives in their trials (cmaes)',
+};
 
 /** Trials prefilled in each untimed warm-up study, and the most time a warm-up may take. */
 const WARMUP_TRIALS = 100;
@@ -34,9 +44,10 @@ export function latencyWarmup(asks: number): string {
 
 /**
  * Ask latency with n completed trials in the history (§4.1): prefill n points of
- * hartmann6, then `asks` timed asks, each told its value untimed. Optimiser seed 0.
+ * hartmann6 (added, or with `run` asked of the algorithm itself), then `asks` timed asks,
+ * each told its value untimed. Optimiser seed 0.
  */
-export async function measureLatency(algorithm: string, n: number, asks = 20): Promise<LatencyEntry> {
+export async function measureLatency(algorithm: string, n: number, asks = 20, history: Prefill = 'add'): Promise<LatencyEntry> {
   const fn = getFunction('hartmann6');
   const parameters = benchParameters(fn, algorithm, n + asks);
   const space = compileSpace(Object.entries(parameters).map(([name, p]) => ({ name, ...p })));
@@ -52,7 +63,13 @@ export async function measureLatency(algorithm: string, n: number, asks = 20): P
   });
   const rng = createRng(12345, 'latency-prefill');
   const t0 = performance.now();
+  const valueOf = (trial: StudyTrial): number => fn.f(fn.bounds.map((_, j) => trial.parameters[`x${j}`] as number));
   for (let i = 0; i < n; i++) {
+    if (history === 'run') {
+      const trial = await study.ask();
+      study.tell(trial, valueOf(trial));
+      continue;
+    }
     // fromUnit is the identity map onto [0,1] for hartmann6, and snaps to the grid for grid.
     const x = space.domains.map((d) => fromUnit(d, rng.next()) as number);
     study.add(Object.fromEntries(x.map((v, j) => [`x${j}`, v])), fn.f(x));
@@ -63,7 +80,7 @@ export async function measureLatency(algorithm: string, n: number, asks = 20): P
     const start = performance.now();
     const trial = await study.ask();
     askS.push((performance.now() - start) / 1000);
-    study.tell(trial, fn.f(fn.bounds.map((_, j) => trial.parameters[`x${j}`] as number)));
+    study.tell(trial, valueOf(trial));
   }
-  return { sampler: samplerName(algorithm), n_trials: n, ask_s: askS, median_ask_s: median(askS), prefill_s: prefill };
+  return { sampler: latencySampler(algorithm, history), n_trials: n, ask_s: askS, median_ask_s: median(askS), prefill_s: prefill };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { functionNames } from '../../bench/functions/index.js';
-import { LATENCY_PREFILL, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
+import { LATENCY_PREFILL, latencySampler, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
 import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } from '../../bench/peer.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
@@ -16,7 +16,7 @@ import { errorMessage, ScribaError } from '../errors.js';
 import type { Io } from './main.js';
 
 const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--settings k=v,...] [--parallel P] [--peer optuna] --out results.json
-scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--warmup 2000] [--peer optuna] --out latency.json
+scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--warmup 2000] [--prefill add|run] [--peer optuna] --out latency.json
 scriba bench report results.json... --out DIR
 scriba bench odds results.json... --method scriba_cmaes --against cmaes [--margin 0.1] [--within N] [--better N] [--seeds 10] [--draws 10000] --out odds.json`;
 
@@ -40,6 +40,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
         sizes: { type: 'string', default: '100,500,1000,2000' },
         asks: { type: 'string', default: '20' },
         warmup: { type: 'string', default: '2000' },
+        prefill: { type: 'string', default: 'add' },
         out: { type: 'string' },
         shard: { type: 'string' },
         settings: { type: 'string' },
@@ -93,13 +94,16 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       const sizes = v.sizes.split(',').map((s) => count(s, '--sizes', 0));
       const asks = count(v.asks, '--asks', 1);
       const warmup = count(v.warmup, '--warmup', 0);
+      const prefill = v.prefill;
+      if (prefill !== 'add' && prefill !== 'run') throw new ScribaError('invalid-argument', `--prefill: expected add or run, got "${prefill}"`);
+      if (prefill === 'run' && v.peer) throw new ScribaError('invalid-argument', '--prefill run: the peer prefills by the protocol only; leave out --peer');
       const file: LatencyFile = {
         schema: LATENCY_SCHEMA,
         meta: {
-          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [samplerName(a), samplerDescription(a)]))),
+          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [latencySampler(a, prefill), `${samplerDescription(a)}${prefill === 'run' ? '; history: its own run' : ''}`]))),
           function: 'hartmann6',
           asks_per_point: asks,
-          prefill: LATENCY_PREFILL,
+          prefill: LATENCY_PREFILL[prefill],
           ...(warmup > 0 ? { warmup: latencyWarmup(warmup) } : {}),
         },
         entries: [],
@@ -107,7 +111,7 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       for (const algorithm of algorithms) {
         await warmUp(algorithm, warmup);
         for (const n of sizes) {
-          const entry = await measureLatency(algorithm, n, asks);
+          const entry = await measureLatency(algorithm, n, asks, prefill);
           file.entries.push(entry);
           io.err(`${entry.sampler} n=${n}: median ask ${(entry.median_ask_s * 1000).toFixed(3)} ms`);
         }

@@ -72,6 +72,15 @@ describe('scriba bench', () => {
     expect((file.meta as { warmup?: string }).warmup).toMatch(/^before its first size, each algorithm answers up to 5 untimed asks/);
     expect(file.entries.filter((e) => e.sampler === 'scriba_random').map((e) => [e.n_trials, e.ask_s.length])).toEqual([[10, 3], [40, 3]]);
     if (!missing) expect(file.entries.filter((e) => e.sampler === 'random').map((e) => e.n_trials)).toEqual([10, 40]);
+
+    // --prefill run: the history is the algorithm's own run, as CMA-ES needs to have a state.
+    const own = join(dir, 'latency-run.json');
+    await scriba(['bench', 'latency', '--algorithms', 'cmaes', '--sizes', '24', '--asks', '3', '--warmup', '0', '--prefill', 'run', '--out', own]);
+    const runFile = JSON.parse(readFileSync(own, 'utf8')) as LatencyFile;
+    expect(validateLatency(runFile)).toEqual([]);
+    expect(runFile.meta.prefill).toMatch(/^n COMPLETED trials made by the algorithm itself/);
+    expect(runFile.entries.map((e) => [e.sampler, e.n_trials, e.ask_s.length])).toEqual([['scriba_cmaes_run', 24, 3]]);
+    expect(Object.keys(runFile.meta.samplers)).toEqual(['scriba_cmaes_run']);
   });
 
   test('bad arguments name what was expected', async () => {
@@ -81,5 +90,8 @@ describe('scriba bench', () => {
     const odds = (await scriba(['bench', 'odds', join(dir, 'results.json'), '--against', 'random', '--out', join(dir, 'o.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(odds.code).toBe(2);
     expect(odds.stderr).toContain('scriba bench odds: --method and --against name the two samplers');
+    const prefill = (await scriba(['bench', 'latency', '--prefill', 'run', '--peer', 'optuna', '--out', join(dir, 'l.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(prefill.code).toBe(2);
+    expect(prefill.stderr).toContain('--prefill run: the peer prefills by the protocol only; leave out --peer');
   });
 });
