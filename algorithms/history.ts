@@ -1,5 +1,5 @@
 import { decodeValue, toUnit, type Domain, type ParameterValue, type SearchSpace } from '../src/search-space/index.js';
-import { objectiveValue } from '../src/trial/observation.js';
+import { finiteValue, objectiveText } from '../src/trial/observation.js';
 import type { TrialRecord } from '../src/trial/types.js';
 import type { AlgorithmExperiment } from './types.js';
 
@@ -30,12 +30,23 @@ export type HistoryReader = (experiment: AlgorithmExperiment, space: SearchSpace
  * trials still created or running are pending. Failed trials and assignments that no
  * longer fit the space are left out.
  *
- * The reader caches decoded points by assignment list and values by observation (pure
- * functions of the trial records), sparing a re-parse of the whole history per request.
+ * Decoding a long history on every request would dominate a suggestion, so the reader
+ * remembers each trial's point and objective value: by assignment list (a Study keeps its
+ * trial objects), else by experiment, parameters and trial name (a gRPC request brings new
+ * objects each time), reused while the assignment's names and values and the objective's
+ * recorded text are the same. Both are pure functions of those strings.
  */
 export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
-  const points = new WeakMap<TrialRecord['parameterAssignments'], number[] | null>();
-  const values = new WeakMap<NonNullable<TrialRecord['observation']>, number | null>();
+  const byAssignments = new WeakMap<TrialRecord['parameterAssignments'], Remembered>();
+  const byExperiment = new Map<string, Map<string, Remembered>>();
+  const memoryOf = (experiment: AlgorithmExperiment): Map<string, Remembered> => {
+    const key = `${experiment.name}\u0001${JSON.stringify(experiment.spec.parameters ?? [])}`;
+    let memory = byExperiment.get(key);
+    if (memory) byExperiment.delete(key);
+    else if (byExperiment.size >= REMEMBERED_EXPERIMENTS) byExperiment.delete(byExperiment.keys().next().value as string);
+    byExperiment.set(key, (memory ??= new Map()));
+    return memory;
+  };
 
   const decodePoint = (space: SearchSpace, assignments: TrialRecord['parameterAssignments']): number[] | null => {
     try {
@@ -47,6 +58,20 @@ export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
   };
 
   return (experiment, space, trials) => {
+    const memory = memoryOf(experiment);
+    const rememberedOf = (trial: TrialRecord): Remembered => {
+      const assignments = trial.parameterAssignments;
+      const own = byAssignments.get(assignments);
+      if (own) return own;
+      const named = memory.get(trial.name);
+      if (named && sameAssignments(named.assignments, assignments)) return named;
+      const fresh: Remembered = { assignments: assignments.map((a) => [a.name, a.value]), point: decodePoint(space, assignments) };
+      memory.set(trial.name, fresh);
+      // Only new assignment lists go in the WeakMap: a Study's are found there next time; a
+      // gRPC request's are garbage after it, and filling the WeakMap with them costs more than it saves.
+      byAssignments.set(assignments, fresh);
+      return fresh;
+    };
     const objective = experiment.spec.objective;
     const sign = objective?.type === 'maximize' ? -1 : 1;
     const observations: Observed[] = [];
@@ -55,25 +80,43 @@ export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
       const running = trial.condition === 'Created' || trial.condition === 'Running';
       const done = trial.condition === 'Succeeded' || trial.condition === 'EarlyStopped';
       if (!running && !done) return;
-      let point = points.get(trial.parameterAssignments);
-      if (point === undefined) {
-        point = decodePoint(space, trial.parameterAssignments);
-        points.set(trial.parameterAssignments, point);
-      }
+      const remembered = rememberedOf(trial);
+      const point = remembered.point;
       if (point === null) return;
       if (running) {
         pending.push(point);
         return;
       }
-      const observation = trial.observation;
-      if (!observation || !objective) return;
-      let value = values.get(observation);
-      if (value === undefined) {
-        value = objectiveValue(trial, objective) ?? null;
-        values.set(observation, value);
+      if (!objective) return;
+      const text = objectiveText(trial, objective);
+      if (text !== remembered.text) {
+        remembered.text = text;
+        remembered.value = finiteValue(text);
       }
-      if (value !== null && Number.isFinite(value)) observations.push({ point, value: sign * value, order });
+      const value = remembered.value;
+      if (value !== undefined) observations.push({ point, value: sign * value, order });
     });
     return { observations, pending };
   };
+}
+
+/** How many experiments a reader remembers trials of by name (least recently used first out). */
+const REMEMBERED_EXPERIMENTS = 16;
+
+/** What the reader keeps of a trial: its assignment as strings, its point, its objective as recorded and as a number. */
+interface Remembered {
+  assignments: (readonly [string, string])[];
+  point: number[] | null;
+  text?: string | undefined;
+  value?: number | undefined;
+}
+
+function sameAssignments(remembered: readonly (readonly [string, string])[], assignments: TrialRecord['parameterAssignments']): boolean {
+  if (remembered.length !== assignments.length) return false;
+  for (let i = 0; i < assignments.length; i++) {
+    const [name, value] = remembered[i] as readonly [string, string];
+    const a = assignments[i] as TrialRecord['parameterAssignments'][number];
+    if (a.name !== name || a.value !== value) return false;
+  }
+  return true;
 }

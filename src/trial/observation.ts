@@ -87,9 +87,18 @@ export function objectiveAvailable(observation: Observation | undefined, objecti
  * and non-numeric values are recorded in the observation but never rank a trial.
  */
 export function objectiveValue(trial: TrialRecord, objective: ObjectiveSpec): number | undefined {
+  return finiteValue(objectiveText(trial, objective));
+}
+
+/** The objective metric's value as recorded, picked by the metric's strategy; undefined when not observed. */
+export function objectiveText(trial: TrialRecord, objective: ObjectiveSpec): string | undefined {
   const m = trial.observation?.metrics.find((x) => x.name === objective.objectiveMetricName);
-  if (!m) return undefined;
-  const x = numericValue(strategyValue(m, strategyFor(objective, m.name)));
+  return m && strategyValue(m, strategyFor(objective, m.name));
+}
+
+/** A recorded value as a finite number, or undefined. */
+export function finiteValue(text: string | undefined): number | undefined {
+  const x = text === undefined ? undefined : numericValue(text);
   return x !== undefined && Number.isFinite(x) ? x : undefined;
 }
 
