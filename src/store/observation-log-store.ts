@@ -3,11 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ScribaError } from '../errors.js';
 import type { MetricLog } from '../trial/types.js';
-import { formatRfc3339, parseRfc3339, type Instant } from './rfc3339.js';
+import { compareInstants, formatRfc3339, parseRfc3339, type Instant } from './rfc3339.js';
 
 /**
  * Katib's DB-manager tables, in the same SQLite file as `scriba run`'s store but apart from
- * its tables: Katib reports logs for trials this file does not otherwise know.
+ * its tables: Katib reports logs for trials this file does not otherwise know. Reads and
+ * deletes also reach the logs `scriba run` keeps for its own trials in the same file.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS katib_observation_logs (
@@ -123,13 +124,39 @@ export class ObservationLogStore {
     const rows = this.db
       .prepare(`SELECT time_s, time_us, metric_name, value FROM katib_observation_logs WHERE ${clauses.join(' AND ')} ORDER BY time_s, time_us, rowid`)
       .all(...args) as LogRow[];
-    return rows.map((r) => ({ timeStamp: formatRfc3339({ seconds: r.time_s, micros: r.time_us }), name: r.metric_name, value: r.value }));
+    const reported = rows.map((r): [Instant, MetricLog] => [{ seconds: r.time_s, micros: r.time_us }, { timeStamp: '', name: r.metric_name, value: r.value }]);
+    const inRange = (t: Instant) => (!start || compareInstants(t, start) >= 0) && (!end || compareInstants(t, end) <= 0);
+    const own = this.runLogs(trialName).filter(([t, log]) => (!query.metricName || log.name === query.metricName) && inRange(t));
+    // scriba run's rows first where times are equal; each source in the order written (a stable sort).
+    return [...own, ...reported]
+      .sort(([a], [b]) => compareInstants(a, b))
+      .map(([t, log]) => ({ timeStamp: formatRfc3339(t), name: log.name, value: log.value }));
   }
 
-  /** Katib's DeleteObservationLog: removes every row of the trial; returns how many. */
+  /** The logs `scriba run` recorded for its trial of this name in the same file, with parseable times. */
+  private runLogs(trialName: string): Array<[Instant, MetricLog]> {
+    if (!this.hasRunLogs()) return [];
+    const rows = this.db.prepare('SELECT time_stamp, metric_name, value FROM observation_logs WHERE trial_name = ? ORDER BY rowid').all(trialName) as Array<{
+      time_stamp: string;
+      metric_name: string;
+      value: string;
+    }>;
+    return rows.flatMap((r): Array<[Instant, MetricLog]> => {
+      const t = parseRfc3339(r.time_stamp);
+      return t ? [[t, { timeStamp: r.time_stamp, name: r.metric_name, value: r.value }]] : [];
+    });
+  }
+
+  /** Whether `scriba run`'s tables are in this file (they may appear after it was opened). */
+  private hasRunLogs(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'observation_logs'").get() !== undefined;
+  }
+
+  /** Katib's DeleteObservationLog: removes every row of the trial, `scriba run`'s included; returns how many. */
   delete(trialName: string): number {
     requireTrial(trialName);
-    return this.statements.remove.run(trialName).changes;
+    const own = this.hasRunLogs() ? this.db.prepare('DELETE FROM observation_logs WHERE trial_name = ?').run(trialName).changes : 0;
+    return own + this.statements.remove.run(trialName).changes;
   }
 
   /** Records a condition set from outside (SetTrialStatus: EarlyStopped). */

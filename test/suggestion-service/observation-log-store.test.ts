@@ -8,7 +8,7 @@ import { ObservationLogStore } from '../../src/store/observation-log-store.js';
 import { compareInstants, formatRfc3339, parseRfc3339 } from '../../src/store/rfc3339.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { makeExperiment } from '../support/experiment.js';
-import { createState } from '../../src/loop/state.js';
+import { addTrial, createState } from '../../src/loop/state.js';
 
 describe('RFC 3339 at microsecond resolution', () => {
   // Hand derivations: 1970..2025 has 56 years and 14 leap years (1972..2024), so
@@ -97,6 +97,42 @@ describe('ObservationLogStore', () => {
     expect(experiments.loadState('loop-test').seed).toBe(3);
     expect(experiments.observationLog('loop-test-x')).toEqual([]);
     expect(logs.condition('loop-test-x')).toEqual({ condition: 'EarlyStopped', time: '2026-01-01T00:00:05Z' });
+    logs.close();
+    experiments.close();
+  });
+
+  test("serves the logs scriba run keeps for its own trials, merged in time order, and deletes them", () => {
+    const path = join(dir, 'scriba.db');
+    const logs = new ObservationLogStore(path); // opened before scriba run made its tables
+    const experiments = new SqliteStore(path);
+    const state = createState(makeExperiment(), 3);
+    experiments.createExperiment(state);
+    const trial = addTrial(state, [{ name: 'lr', value: '0.1' }]);
+    experiments.trialChanged(state, trial);
+    experiments.logsAppended(state, trial.name, [
+      { timeStamp: '2026-01-01T00:00:01Z', name: 'loss', value: 'run-1' },
+      { timeStamp: '2026-01-01T01:00:03+01:00', name: 'loss', value: 'run-3' },
+      { timeStamp: '2026-01-01T00:00:02Z', name: 'accuracy', value: 'run-acc' },
+    ]);
+    logs.report(trial.name, [
+      { timeStamp: '2026-01-01T00:00:02.5Z', name: 'loss', value: 'katib-2.5' },
+      { timeStamp: '2026-01-01T00:00:03Z', name: 'loss', value: 'katib-3' },
+    ]);
+    expect(logs.get(trial.name).map((l) => [l.timeStamp, l.name, l.value])).toEqual([
+      ['2026-01-01T00:00:01Z', 'loss', 'run-1'],
+      ['2026-01-01T00:00:02Z', 'accuracy', 'run-acc'],
+      ['2026-01-01T00:00:02.5Z', 'loss', 'katib-2.5'],
+      ['2026-01-01T00:00:03Z', 'loss', 'run-3'],
+      ['2026-01-01T00:00:03Z', 'loss', 'katib-3'],
+    ]);
+    expect(logs.get(trial.name, { metricName: 'loss', startTime: '2026-01-01T00:00:02Z', endTime: '2026-01-01T00:00:03Z' }).map((l) => l.value)).toEqual([
+      'katib-2.5',
+      'run-3',
+      'katib-3',
+    ]);
+    expect(logs.delete(trial.name)).toBe(5);
+    expect(logs.get(trial.name)).toEqual([]);
+    expect(experiments.observationLog(trial.name)).toEqual([]);
     logs.close();
     experiments.close();
   });
