@@ -202,6 +202,33 @@ export class HealthClient extends ServiceClient {
   /** The serving status of a service ("" for the server); rejects with NOT_FOUND for a name the server does not know. */
   async check(service = ''): Promise<WireServingStatus> {
     const reply = await this.call<WireHealthCheckResponse>('Check', { service });
-    return typeof reply.status === 'string' ? reply.status : 'UNKNOWN';
+    return statusOf(reply);
   }
+
+  /**
+   * Watches a service's status: `onStatus` gets the status now and each change. `ended`
+   * settles when the stream does: resolved when the server ends it (a server stops) or
+   * after `cancel()`, rejected with the call's error otherwise. No deadline applies.
+   */
+  watch(service: string, onStatus: (status: WireServingStatus) => void): { cancel(): void; ended: Promise<void> } {
+    const call = (this.client as unknown as Record<string, (request: unknown) => grpc.ClientReadableStream<WireHealthCheckResponse>>).Watch?.call(this.client, { service });
+    if (!call) throw new Error('no method Watch');
+    let cancelled = false;
+    call.on('data', (reply: WireHealthCheckResponse) => onStatus(statusOf(reply)));
+    const ended = new Promise<void>((resolve, reject) => {
+      call.on('end', resolve);
+      call.on('error', (error: grpc.ServiceError) => (cancelled && error.code === grpc.status.CANCELLED ? resolve() : reject(error)));
+    });
+    return {
+      cancel: () => {
+        cancelled = true;
+        call.cancel();
+      },
+      ended,
+    };
+  }
+}
+
+function statusOf(reply: WireHealthCheckResponse): WireServingStatus {
+  return typeof reply.status === 'string' ? reply.status : 'UNKNOWN';
 }

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { SERVICE_NAMES } from './proto.js';
 import { StatusError } from './status.js';
-import type { WireHealthCheckRequest, WireHealthCheckResponse } from './wire.js';
+import type { WireHealthCheckRequest, WireHealthCheckResponse, WireServingStatus } from './wire.js';
 
 export type ServedService = 'suggestion' | 'earlyStopping' | 'dbManager';
 
@@ -14,6 +14,12 @@ const KATIB_ALIASES: Readonly<Record<ServedService, string>> = {
 
 export interface HealthService {
   check(request: WireHealthCheckRequest): Promise<WireHealthCheckResponse>;
+  /**
+   * Watch: sends the status now (SERVICE_UNKNOWN for a name this server does not answer
+   * for, the stream staying open as the protocol asks), then each change; `stop()` sends
+   * NOT_SERVING and ends every stream. Returns what to call when the client cancels.
+   */
+  watch(service: string, send: (status: WireServingStatus) => void, end: () => void): () => void;
   /** Every name answered; NOT_SERVING from `stop()` on (a draining server). */
   readonly names: readonly string[];
   stop(): void;
@@ -22,11 +28,12 @@ export interface HealthService {
 /**
  * grpc.health.v1 Check: SERVING for "" (the server), `grpc.health.v1.Health`, and each
  * served service under its API name and Katib's `manager.v1beta1.*` name; NOT_FOUND for
- * any other name, as the health protocol asks.
+ * any other name, as the health protocol asks. Watch streams the same statuses.
  */
 export function createHealthService(served: readonly ServedService[]): HealthService {
   const names = ['', SERVICE_NAMES.health, ...served.flatMap((s) => [SERVICE_NAMES[s], KATIB_ALIASES[s]])];
   let serving = true;
+  const watchers = new Set<{ known: boolean; send: (status: WireServingStatus) => void; end: () => void }>();
   return {
     names,
     async check(request) {
@@ -34,8 +41,25 @@ export function createHealthService(served: readonly ServedService[]): HealthSer
       if (!names.includes(service)) throw new StatusError(grpc.status.NOT_FOUND, `unknown service ${service}; this server answers for ${names.filter(Boolean).join(', ')}`);
       return { status: serving ? 'SERVING' : 'NOT_SERVING' };
     },
+    watch(service, send, end) {
+      const known = names.includes(service);
+      send(!known ? 'SERVICE_UNKNOWN' : serving ? 'SERVING' : 'NOT_SERVING');
+      if (!serving) {
+        end();
+        return () => {};
+      }
+      const watcher = { known, send, end };
+      watchers.add(watcher);
+      return () => watchers.delete(watcher);
+    },
     stop() {
       serving = false;
+      // A draining server waits for open calls: end the streams, or they would hold it to the grace period.
+      for (const w of watchers) {
+        if (w.known) w.send('NOT_SERVING');
+        w.end();
+      }
+      watchers.clear();
     },
   };
 }

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, katibServices } from './proto.js';
 import { decodeGetEarlyStoppingRulesRequest, decodeGetSuggestionsRequest } from './request-decoder.js';
 import { StatusError, toServiceError, toStatus } from './status.js';
 import { createSuggestionService, type SuggestionServiceOptions } from './suggestion-service.js';
+import type { WireHealthCheckRequest, WireHealthCheckResponse } from './wire.js';
 
 export interface ServerTls {
   /** The server's certificate chain and private key (PEM). */
@@ -105,7 +106,18 @@ export async function startServer(options: ServerOptions): Promise<ScribaServer>
     served.push('dbManager');
   }
   const health = createHealthService(served);
-  server.addService(withDecoders(services.Health.service, {}), { Check: unary('Check', health.check) });
+  server.addService(withDecoders(services.Health.service, {}), {
+    Check: unary('Check', health.check),
+    Watch: (call: grpc.ServerWritableStream<WireHealthCheckRequest | Malformed, WireHealthCheckResponse>) => {
+      const request = call.request;
+      if (request !== null && typeof request === 'object' && MALFORMED in request) {
+        call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: request[MALFORMED] });
+        return;
+      }
+      const unsubscribe = health.watch(request.service ?? '', (status) => call.write({ status }), () => call.end());
+      call.on('cancelled', unsubscribe);
+    },
+  });
 
   const host = options.host ?? '127.0.0.1';
   const target = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 6789}`;

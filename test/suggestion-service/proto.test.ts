@@ -133,7 +133,7 @@ describe("the .proto files match Katib's api.v1.beta1 wire contract (katib-spec 
       '/api.v1.beta1.DBManager/GetObservationLog',
       '/api.v1.beta1.DBManager/DeleteObservationLog',
     ]);
-    expect(Object.values(s.Health.service).map((m) => m.path)).toEqual(['/grpc.health.v1.Health/Check']);
+    expect(Object.values(s.Health.service).map((m) => m.path)).toEqual(['/grpc.health.v1.Health/Check', '/grpc.health.v1.Health/Watch']);
   });
 
   test('bytes on the wire: a hand-encoded GetSuggestionsRequest', () => {

@@ -1,3 +1,4 @@
+import * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { getAlgorithm } from '../../algorithms/registry.js';
@@ -162,5 +163,42 @@ describe('grpc.health.v1.Health.Check', () => {
     expect((await failure(health.check('manager.v1beta1.Suggestion'))).code).toBe(status.NOT_FOUND);
     health.close();
     store.close();
+  });
+});
+
+describe('grpc.health.v1.Health.Watch', () => {
+  test('streams the status now, SERVICE_UNKNOWN for other names; a stopping server sends NOT_SERVING and ends the streams at once', async () => {
+    const server = await serve({ suggestion: { algorithm: 'all' } });
+    const health = new HealthClient(server.address);
+    const seen: Record<string, string[]> = { server: [], other: [], cancelled: [] };
+    const first = (key: string) =>
+      new Promise<void>((resolve) => {
+        const check = setInterval(() => (seen[key]?.length ? (clearInterval(check), resolve()) : undefined), 5);
+      });
+    const whole = health.watch('', (s) => seen.server?.push(s));
+    const other = health.watch('api.v1.beta1.DBManager', (s) => seen.other?.push(s));
+    const cancelled = health.watch('manager.v1beta1.Suggestion', (s) => seen.cancelled?.push(s));
+    await Promise.all([first('server'), first('other'), first('cancelled')]);
+    expect(seen).toEqual({ server: ['SERVING'], other: ['SERVICE_UNKNOWN'], cancelled: ['SERVING'] });
+    cancelled.cancel();
+    await cancelled.ended;
+
+    const started = Date.now();
+    await server.shutdown(5000);
+    // The open streams did not hold the drain to its 5 s grace period.
+    expect(Date.now() - started).toBeLessThan(2000);
+    await Promise.all([whole.ended, other.ended]);
+    expect(seen).toEqual({ server: ['SERVING', 'NOT_SERVING'], other: ['SERVICE_UNKNOWN'], cancelled: ['SERVING'] });
+    health.close();
+  });
+
+  test('a request that is not a valid message is INVALID_ARGUMENT', async () => {
+    const server = await serve({ suggestion: { algorithm: 'all' } });
+    const client = new grpc.Client(server.address, grpc.credentials.createInsecure());
+    const stream = client.makeServerStreamRequest('/grpc.health.v1.Health/Watch', (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0x0a, 0x85]));
+    const error = await new Promise<grpc.ServiceError>((resolve) => stream.on('error', resolve));
+    expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(error.details).toContain('/grpc.health.v1.Health/Watch: the request is not a valid message');
+    client.close();
   });
 });
