@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { algorithmNames, getAlgorithm } from '../../algorithms/registry.js';
 import { earlyStoppingNames } from '../../early-stopping/registry.js';
+import type { ClientTls } from '../../suggestion-service/client.js';
 import type { ServerOptions, ServerTls } from '../../suggestion-service/server.js';
 import { errorMessage, ScribaError } from '../errors.js';
 import { ObservationLogStore } from '../store/observation-log-store.js';
@@ -10,6 +11,8 @@ import type { Io } from './main.js';
 
 export const SERVE_USAGE = `scriba serve suggestion --algorithm NAME|all [--port 6789] [--host 127.0.0.1]
 scriba serve early-stopping [--port 6788] [--host 127.0.0.1] [--db PATH]
+  [--db-manager-ca FILE] [--db-manager-cert FILE --db-manager-key FILE] [--db-manager-server-name NAME]
+      (TLS to the DB managers that requests name)
 scriba serve db-manager [--port 6789] [--host 127.0.0.1] [--db PATH]
   TLS: --tls-cert FILE --tls-key FILE [--tls-client-ca FILE (mutual TLS)]
   --max-message-mb N (default 64)   --grace SECONDS (default 10, for SIGTERM)
@@ -46,6 +49,10 @@ export async function serve(args: readonly string[], io: Io, stopped: () => Prom
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-client-ca': { type: 'string' },
+        'db-manager-ca': { type: 'string' },
+        'db-manager-cert': { type: 'string' },
+        'db-manager-key': { type: 'string' },
+        'db-manager-server-name': { type: 'string' },
         'max-message-mb': { type: 'string', default: '64' },
         grace: { type: 'string', default: '10' },
       },
@@ -58,6 +65,8 @@ export async function serve(args: readonly string[], io: Io, stopped: () => Prom
   const maxMessageBytes = integer(v['max-message-mb'], '--max-message-mb', 1, 2047) * 1024 * 1024;
   const graceMs = integer(v.grace, '--grace', 0, 3600) * 1000;
   if (what !== 'suggestion' && v.algorithm !== undefined) throw usage(`serve ${what}: --algorithm is for scriba serve suggestion`);
+  const dbManagerFlag = (['db-manager-ca', 'db-manager-cert', 'db-manager-key', 'db-manager-server-name'] as const).find((f) => v[f] !== undefined);
+  if (what !== 'early-stopping' && dbManagerFlag) throw usage(`serve ${what}: --${dbManagerFlag} is for scriba serve early-stopping`);
   if (what === 'suggestion' && v.db !== undefined) throw usage('serve suggestion: --db is for early-stopping and db-manager (suggestions are computed from the request alone)');
 
   const options: ServerOptions = { host: v.host, port, maxMessageBytes, onInternalError: (method, details) => io.err(`scriba: ${method} failed: ${details}`) };
@@ -72,8 +81,9 @@ export async function serve(args: readonly string[], io: Io, stopped: () => Prom
     options.suggestion = { algorithm };
     describe = `api.v1.beta1.Suggestion (${algorithm === ALL_ALGORITHMS ? `every algorithm by its name: ${algorithmNames().join(', ')}` : `algorithm ${algorithm}`})`;
   } else if (what === 'early-stopping') {
+    const dbManagerTls = readClientTls(v['db-manager-ca'], v['db-manager-cert'], v['db-manager-key'], v['db-manager-server-name']);
     if (v.db !== undefined) store = new ObservationLogStore(v.db);
-    options.earlyStopping = store ? { store } : {};
+    options.earlyStopping = { ...(store ? { store } : {}), ...(dbManagerTls ? { dbManagerClient: { tls: dbManagerTls } } : {}) };
     describe = `api.v1.beta1.EarlyStopping (${earlyStoppingNames().join(', ')}; logs from the request's DB manager${store ? `, else ${store.path}` : ''})`;
   } else {
     store = new ObservationLogStore(v.db ?? DEFAULT_DB_PATH);
@@ -127,16 +137,31 @@ function readTls(cert: string | undefined, key: string | undefined, clientCa: st
     return undefined;
   }
   if (cert === undefined || key === undefined) throw usage('serve: --tls-cert and --tls-key go together');
-  const read = (file: string, flag: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw usage(`serve: ${flag} ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
-    }
-  };
   const tls: ServerTls = { cert: read(cert, '--tls-cert'), key: read(key, '--tls-key') };
   if (clientCa !== undefined) tls.clientCa = read(clientCa, '--tls-client-ca');
   return tls;
+}
+
+/** TLS for the early-stopping service's DB-manager clients, when any of its flags is given. */
+function readClientTls(ca: string | undefined, cert: string | undefined, key: string | undefined, serverName: string | undefined): ClientTls | undefined {
+  if (ca === undefined && cert === undefined && key === undefined && serverName === undefined) return undefined;
+  if ((cert === undefined) !== (key === undefined)) throw usage('serve: --db-manager-cert and --db-manager-key go together');
+  const tls: ClientTls = {};
+  if (ca !== undefined) tls.ca = read(ca, '--db-manager-ca');
+  if (cert !== undefined && key !== undefined) {
+    tls.cert = read(cert, '--db-manager-cert');
+    tls.key = read(key, '--db-manager-key');
+  }
+  if (serverName !== undefined) tls.serverName = serverName;
+  return tls;
+}
+
+function read(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw usage(`serve: ${flag} ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+  }
 }
 
 function integer(value: string, flag: string, min: number, max: number): number {

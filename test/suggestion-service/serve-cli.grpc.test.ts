@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { main, type Io } from '../../src/cli/main.js';
 import { serve } from '../../src/cli/serve.js';
-import { DbManagerClient, SuggestionClient } from '../../suggestion-service/client.js';
-import { experiment } from './support.js';
+import { DbManagerClient, EarlyStoppingClient, SuggestionClient } from '../../suggestion-service/client.js';
+import { experiment, makeCertificates, trial } from './support.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // The built CLI (npm test builds dist/ first); SCRIBA_BIN points at another build.
@@ -84,10 +84,46 @@ describe('scriba serve (in process)', () => {
     [['serve', 'db-manager', '--tls-cert', 'server.crt'], '--tls-cert and --tls-key go together'],
     [['serve', 'db-manager', '--tls-cert', '/no/such.crt', '--tls-key', '/no/such.key'], '--tls-cert /no/such.crt: cannot read: ENOENT'],
     [['serve', 'everything'], 'expected suggestion, early-stopping or db-manager, got everything'],
+    [['serve', 'suggestion', '--algorithm', 'all', '--db-manager-ca', 'ca.crt'], '--db-manager-ca is for scriba serve early-stopping'],
+    [['serve', 'early-stopping', '--db-manager-cert', 'client.crt'], '--db-manager-cert and --db-manager-key go together'],
+    [['serve', 'early-stopping', '--db-manager-ca', '/no/such.crt'], '--db-manager-ca /no/such.crt: cannot read: ENOENT'],
   ])('%j is a usage error (exit 2): %s', async (argv, message) => {
     const cap = captureIo();
     expect(await main(argv, cap.io)).toBe(2);
     expect(cap.err.join('\n')).toContain(message);
+  });
+
+  test('early-stopping --db-manager-ca reads logs from a DB manager over TLS; without it the call fails', async () => {
+    const certs = makeCertificates();
+    const db = serveInProcess(['db-manager', '--port', '0', '--db', join(dir, 'k.db'), '--tls-cert', join(certs.dir, 'server.crt'), '--tls-key', join(certs.dir, 'server.key')]);
+    const secure = serveInProcess(['early-stopping', '--port', '0', '--db-manager-ca', join(certs.dir, 'ca.crt')]);
+    const plain = serveInProcess(['early-stopping', '--port', '0']);
+    try {
+      const dbAddress = await db.address;
+      const reporter = new DbManagerClient(dbAddress, { tls: { ca: certs.ca } });
+      const losses: Record<string, number[]> = { a: [1, 2], b: [3, 4], c: [5, 6] };
+      for (const [name, values] of Object.entries(losses)) {
+        await reporter.reportObservationLog(name, values.map((v, i) => ({ timeStamp: `2026-01-01T00:00:0${i}Z`, name: 'loss', value: String(v) })));
+      }
+      reporter.close();
+      const e = experiment('random', { parameters: [{ name: 'lr', parameterType: 'double', feasibleSpace: { min: '0', max: '1' } }] });
+      const request = {
+        experiment: { ...e, spec: { ...e.spec, earlyStopping: { algorithmName: 'medianstop', algorithmSettings: [{ name: 'start_step', value: '2' }] } } },
+        trials: Object.keys(losses).map((name) => trial(name, 'Succeeded', '0.1', 1)),
+        dbManagerAddress: dbAddress,
+      };
+      const client = new EarlyStoppingClient(await secure.address);
+      // Means of the first two values: 1.5, 3.5, 5.5; their median 3.5.
+      expect(await client.getEarlyStoppingRules(request)).toEqual([{ name: 'loss', value: '3.5', comparison: 'greater', startStep: 2 }]);
+      client.close();
+      const refused = new EarlyStoppingClient(await plain.address, { timeoutMs: 5000 });
+      await expect(refused.getEarlyStoppingRules(request)).rejects.toMatchObject({ details: expect.stringContaining(dbAddress) });
+      refused.close();
+    } finally {
+      for (const s of [db, secure, plain]) s.stop();
+      await Promise.all([db.exit, secure.exit, plain.exit]);
+      certs.remove();
+    }
   });
 
   test('a port already taken: exit 2, saying so', async () => {
