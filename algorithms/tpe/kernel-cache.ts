@@ -56,9 +56,8 @@ function column(points: readonly Point[], d: number): Float64Array {
 
 /**
  * For each new point, the index of an equal earlier point (columns[d][i] is earlier point
- * i's coordinate d), or -1 for a new one: a common
- * subsequence of the two lists (both keep trials in order, so edits are few and local).
- * Undefined when the lists differ by more than a few edits.
+ * i's coordinate d), or -1 for a new one: a common subsequence of the two lists (both keep
+ * trials in order, so edits are few and local). Undefined when they differ by more.
  */
 export function matchPoints(columns: readonly Float64Array[], n: number, points: readonly Point[]): Int32Array | undefined {
   const equal = (i: number, j: number): boolean => {
