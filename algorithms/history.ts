@@ -1,6 +1,7 @@
 import { decodeValue, toUnit, type Domain, type ParameterValue, type SearchSpace } from '../src/search-space/index.js';
 import { finiteValue, objectiveText } from '../src/trial/observation.js';
 import type { TrialRecord } from '../src/trial/types.js';
+import { createRecent } from './recent.js';
 import type { AlgorithmExperiment } from './types.js';
 
 /** A finished trial as a model-based algorithm sees it: its point, its value to minimise, its creation order. */
@@ -38,15 +39,9 @@ export type HistoryReader = (experiment: AlgorithmExperiment, space: SearchSpace
  */
 export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
   const byAssignments = new WeakMap<TrialRecord['parameterAssignments'], Remembered>();
-  const byExperiment = new Map<string, Map<string, Remembered>>();
-  const memoryOf = (experiment: AlgorithmExperiment): Map<string, Remembered> => {
-    const key = `${experiment.name}\u0001${JSON.stringify(experiment.spec.parameters ?? [])}`;
-    let memory = byExperiment.get(key);
-    if (memory) byExperiment.delete(key);
-    else if (byExperiment.size >= REMEMBERED_EXPERIMENTS) byExperiment.delete(byExperiment.keys().next().value as string);
-    byExperiment.set(key, (memory ??= new Map()));
-    return memory;
-  };
+  const byExperiment = createRecent<Map<string, Remembered>>(REMEMBERED_EXPERIMENTS);
+  const memoryOf = (experiment: AlgorithmExperiment): Map<string, Remembered> =>
+    byExperiment(`${experiment.name}\u0001${JSON.stringify(experiment.spec.parameters ?? [])}`, () => new Map());
 
   const decodePoint = (space: SearchSpace, assignments: TrialRecord['parameterAssignments']): number[] | null => {
     try {

@@ -1,3 +1,4 @@
+import { createRecent } from '../recent.js';
 import { advance, initialState, type CmaConfig, type RunState, type Told } from './run.js';
 
 /**
@@ -37,13 +38,9 @@ const MEMO_EXPERIMENTS = 16;
 export type Replayer = (config: CmaConfig, fingerprint: string, generations: Generations) => RunState;
 
 export function createReplayer(): Replayer {
-  const memos = new Map<string, Memo>();
+  const memos = createRecent<Memo>(MEMO_EXPERIMENTS);
   return (config, fingerprint, generations) => {
-    let memo = memos.get(fingerprint);
-    if (memo) memos.delete(fingerprint);
-    else memo = { initial: initialState(config), steps: [] };
-    memos.set(fingerprint, memo);
-    if (memos.size > MEMO_EXPERIMENTS) memos.delete(memos.keys().next().value as string);
+    const memo = memos(fingerprint, () => ({ initial: initialState(config), steps: [] }));
 
     let state = memo.initial;
     for (let k = 0; ; k++) {

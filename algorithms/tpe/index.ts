@@ -9,6 +9,7 @@ import {
   type Domain,
 } from '../../src/search-space/index.js';
 import { createHistoryReader } from '../history.js';
+import { createRecent } from '../recent.js';
 import { checkSettings, numberSetting, requireParameters, type SettingRule } from '../settings.js';
 import type { Algorithm, AlgorithmExperiment } from '../types.js';
 import type { DimensionKind } from './parzen.js';
@@ -33,14 +34,7 @@ export function createTpe(multivariate = false): Algorithm {
   const name = multivariate ? 'multivariate-tpe' : 'tpe';
   const history = createHistoryReader(pointOf);
   // The bad group's kernels of the experiments asked about most recently.
-  const caches = new Map<string, KernelBuilder>();
-  const cacheOf = (experiment: string): KernelBuilder => {
-    let cache = caches.get(experiment);
-    if (cache) caches.delete(experiment);
-    else if (caches.size >= 16) caches.delete(caches.keys().next().value as string);
-    caches.set(experiment, (cache ??= createKernelCache()));
-    return cache;
-  };
+  const caches = createRecent<KernelBuilder>(16);
   return {
     name,
     validateSettings: (experiment) => [...checkSettings(experiment, name, SETTINGS), ...requireParameters(experiment, name)],
@@ -54,7 +48,7 @@ export function createTpe(multivariate = false): Algorithm {
         const domain = space.domains[d] as Domain;
         return unitCell(domain, fromUnit(domain, u)) as [number, number];
       };
-      const badKernels = cacheOf(experiment.name);
+      const badKernels = caches(experiment.name, createKernelCache);
       const assignments = Array.from({ length: count }, (_, i) => {
         const rng = createRng(base, name, trials.length + i);
         if (observations.length < settings.nStartupTrials) {

@@ -1,4 +1,4 @@
-import { categoricalKernel, numericKernel, sortedOrder, type DimensionKind, type Kernel, type NumericKernel, type Point } from './parzen.js';
+import { categoricalKernel, kernelCentres, numericKernel, sortedOrder, type DimensionKind, type Kernel, type NumericKernel, type Point } from './parzen.js';
 
 /** Builds the kernels of a group of points, as `buildKernels` would. */
 export type KernelBuilder = (points: readonly Point[], dims: readonly DimensionKind[], priorWeight: number) => Kernel[];
@@ -33,9 +33,7 @@ export function createKernelCache(): KernelBuilder {
     const orders: (Int32Array | undefined)[] = [];
     const kernels = dims.map((dim, d): Kernel => {
       if (dim.kind === 'categorical') return categoricalKernel(column(points, d), dim.size, priorWeight);
-      const mu = new Float64Array(points.length + 1);
-      for (let j = 0; j < points.length; j++) mu[j] = (points[j] as Point)[d] as number;
-      mu[points.length] = 0.5;
+      const mu = kernelCentres(points, d);
       const cells = dim.kind === 'cells';
       if (!from || !state) {
         const order = (orders[d] = sortedOrder(mu.subarray(0, points.length)));
@@ -75,16 +73,18 @@ export function matchPoints(columns: readonly Float64Array[], n: number, points:
       continue;
     }
     if (++edits > MAX_EDITS) return undefined;
+    let skip: 'earlier' | 'new' | undefined;
     let t = 1;
-    for (; t <= LOOKAHEAD; t++) {
-      if (i + t < n && equal(i + t, j)) break; // earlier points i .. i+t-1 left the group
-      if (i < n && j + t < points.length && equal(i, j + t)) break; // points j .. j+t-1 are new
+    for (; t <= LOOKAHEAD && !skip; t++) {
+      if (i + t < n && equal(i + t, j)) skip = 'earlier'; // earlier points i .. i+t-1 left the group
+      else if (i < n && j + t < points.length && equal(i, j + t)) skip = 'new'; // points j .. j+t-1 are new
     }
-    if (t > LOOKAHEAD) {
+    if (skip === 'earlier') i += t - 1;
+    else if (skip === 'new') j += t - 1;
+    else {
       i++; // replaced: earlier point i left, point j is new
       j++;
-    } else if (i + t < n && equal(i + t, j)) i += t;
-    else j += t;
+    }
   }
   return from;
 }

@@ -83,11 +83,18 @@ export function buildKernels(observations: readonly Point[], dims: readonly Dime
   return dims.map((dim, j): Kernel => {
     const d = options.columns?.[j] ?? j;
     if (dim.kind === 'categorical') return categoricalKernel(observations.map((p) => p[d] as number), dim.size, options.priorWeight);
-    const mu = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;
-    mu[n] = 0.5;
+    const mu = kernelCentres(observations, d);
     return numericKernel(mu, sortedOrder(mu.subarray(0, n)), dim.kind === 'cells');
   });
+}
+
+/** A numeric dimension's kernel centres: coordinate d of each observation, then the prior's 0.5. */
+export function kernelCentres(observations: readonly Point[], d: number): Float64Array {
+  const n = observations.length;
+  const mu = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) mu[i] = (observations[i] as Point)[d] as number;
+  mu[n] = 0.5;
+  return mu;
 }
 
 /** A kernel's constants kept from an earlier kernel: `from[i]` is component i's index there, or -1. */
