@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 
 /**
@@ -18,10 +19,27 @@ export interface Rng {
 
 /**
  * A generator seeded by the given parts, e.g. `createRng(seed, 'random', trialIndex)`.
- * Different parts give independent streams; equal parts give equal streams.
+ * Equal parts give equal streams; any two distinct part lists give independent streams
+ * from their first draw.
+ *
+ * The parts are hashed (SHA-256 of their JSON, so `1` and `'1'`, or `(1, 23)` and
+ * `(12, 3)`, differ) into Alea's whole state: s0, s1, s2 and the carry c. Seeding Alea
+ * through its own string hash instead makes the first draws of seeds that differ in
+ * their last characters nearly a progression (random search's values stepped by a few
+ * constants from one trial to the next).
  */
 export function createRng(...parts: Array<string | number>): Rng {
-  const source = seedrandom.alea(parts.map(String).join('\u0001'));
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest();
+  const word = (i: number) => digest.readUInt32LE(4 * i);
+  const source = seedrandom.alea('', {
+    state: {
+      s0: word(0) * 2 ** -32,
+      s1: word(1) * 2 ** -32,
+      s2: word(2) * 2 ** -32,
+      // Alea's carry lies in [0, 2091639) (its multiplier); 0 with s = 0 would be a fixed point
+      c: 1 + (word(3) % 2091638),
+    },
+  });
   return {
     next: () => source(),
     int: (n) => Math.min(n - 1, Math.floor(source() * n)),

@@ -126,7 +126,8 @@ describe('bayesianoptimization: the initial design', () => {
   test('n_initial_points = 3: the model takes over at the fourth observation; running trials fill initial slots', async () => {
     const experiment = experimentOf(twoD, [{ name: 'n_initial_points', value: '3' }]);
     const three = history(3, branin);
-    const negated = three.map((t, i) => ({ ...t, observation: trialAt(i, {}, 'Succeeded', -i).observation! }));
+    // Negated values reverse the order, so the model sees different data whatever the points.
+    const negated = three.map((t, i) => ({ ...t, observation: trialAt(i, {}, 'Succeeded', -Number(t.observation!.metrics[0]!.latest)).observation! }));
     expect(await suggest(experiment, negated)).not.toEqual(await suggest(experiment, three));
     // Two observed and one running: 2 + 1 = 3 slots used, so the model decides.
     const running = trialAt(2, { x: 0.5, y: 0.5 }, 'Running');

@@ -69,7 +69,8 @@ describe('tpe plugin: startup', () => {
   test('below n_startup_trials the suggestions ignore the observed values (random search)', async () => {
     const experiment = experimentOf(oneD, { settings: [{ name: 'n_startup_trials', value: '5' }] });
     const base = history(4, 1, sphere1);
-    const flipped = base.map((t, i) => trialAt(i, [Number(t.parameterAssignments[0]!.value)], 'Succeeded', String(-i)));
+    // Negated values reverse the order: the best trial of one history is the worst of the other.
+    const flipped = base.map((t, i) => trialAt(i, [Number(t.parameterAssignments[0]!.value)], 'Succeeded', String(-sphere1([Number(t.parameterAssignments[0]!.value)]))));
     // Four finished trials (and running ones, which do not count) leave TPE in its startup.
     const running = [trialAt(4, [0.3], 'Running'), trialAt(5, [0.31], 'Created')];
     const a = await suggestions(createTpe(), experiment, [...base, ...running], 4);
