@@ -10,8 +10,12 @@ import type {
 } from '../trial/types.js';
 import { isCompleted } from '../trial/types.js';
 import {
+  canRank,
   countTrials,
+  failedCount,
   findBestTrial,
+  MAX_FAILED_PREFIX,
+  maxFailedMessage,
   REASONS,
   terminalCondition,
   type TerminalCondition,
@@ -69,6 +73,7 @@ function derived(state: ExperimentState): Derived {
  */
 function considerBest(state: ExperimentState, trial: TrialRecord): void {
   const d = derived(state);
+  if (!canRank(trial)) return;
   const value = objectiveValue(trial, objectiveOf(state));
   if (value === undefined) return;
   const minimize = objectiveOf(state).type === 'minimize';
@@ -207,7 +212,24 @@ export function finishTrial(state: ExperimentState, name: string, outcome: Trial
   }
   considerBest(state, trial);
   state.recorder?.trialChanged(state, trial);
+  recountFailures(state);
   return trial;
+}
+
+/**
+ * Trials still running when max failed count was reached finish afterwards; the
+ * experiment's message keeps counting them, so it agrees with the trial counts.
+ */
+function recountFailures(state: ExperimentState): void {
+  const max = state.experiment.spec.maxFailedTrialCount;
+  const outcome = state.outcome;
+  if (max === undefined || outcome?.type !== 'Failed' || !outcome.message.startsWith(MAX_FAILED_PREFIX)) return;
+  const message = maxFailedMessage(failedCount(derived(state).counts), max);
+  if (message === outcome.message) return;
+  outcome.message = message;
+  const condition = state.conditions.find((c) => c.type === 'Failed');
+  if (condition) condition.message = message;
+  state.recorder?.experimentChanged(state);
 }
 
 /**

@@ -83,14 +83,24 @@ export function trialsToAdd(spec: ExperimentSpec, c: TrialCounts): number {
 }
 
 /**
- * The best trial (§3.1 step 5): in list order, the first trial with a finite objective
- * value starts, and only a strictly better one replaces it. Katib lets a non-numeric
- * value become best; Scriba skips it, and NaN and ±Infinity, as unrankable.
+ * Whether a trial may be best or reach the goal: only trials that carry an observation in
+ * Katib, Succeeded and EarlyStopped ones. A trial that reported values and then failed
+ * (threw, exited non-zero, timed out) keeps its log but never ranks.
+ */
+export function canRank(trial: TrialRecord): boolean {
+  return trial.condition === 'Succeeded' || trial.condition === 'EarlyStopped';
+}
+
+/**
+ * The best trial (§3.1 step 5): in list order, the first ranking trial with a finite
+ * objective value starts, and only a strictly better one replaces it. Katib lets a
+ * non-numeric value become best; Scriba skips it, and NaN and ±Infinity, as unrankable.
  */
 export function findBestTrial(trials: readonly TrialRecord[], objective: ObjectiveSpec): TrialRecord | undefined {
   let best: TrialRecord | undefined;
   let bestValue = 0;
   for (const t of trials) {
+    if (!canRank(t)) continue;
     const v = objectiveValue(t, objective);
     if (v === undefined) continue;
     if (best === undefined || (objective.type === 'minimize' ? v < bestValue : v > bestValue)) {
@@ -99,6 +109,17 @@ export function findBestTrial(trials: readonly TrialRecord[], objective: Objecti
     }
   }
   return best;
+}
+
+/** Trials that count against maxFailedTrialCount (§3.1 step 6). */
+export function failedCount(c: TrialCounts): number {
+  return c.failed + c.metricsUnavailable;
+}
+
+export const MAX_FAILED_PREFIX = 'Experiment has failed because max failed count has reached';
+
+export function maxFailedMessage(failed: number, maxFailedTrialCount: number): string {
+  return `${MAX_FAILED_PREFIX} (${failed} failed trial${failed === 1 ? '' : 's'}, maxFailedTrialCount ${maxFailedTrialCount})`;
 }
 
 export function goalReached(objective: ObjectiveSpec, best: number | undefined): boolean {
@@ -120,13 +141,9 @@ export function terminalCondition(
       message: 'Experiment has succeeded because Objective goal has reached',
     };
   }
-  const failed = c.failed + c.metricsUnavailable;
+  const failed = failedCount(c);
   if (spec.maxFailedTrialCount !== undefined && failed > 0 && failed >= spec.maxFailedTrialCount) {
-    return {
-      type: 'Failed',
-      reason: REASONS.failed,
-      message: `Experiment has failed because max failed count has reached (${failed} failed trials, maxFailedTrialCount ${spec.maxFailedTrialCount})`,
-    };
+    return { type: 'Failed', reason: REASONS.failed, message: maxFailedMessage(failed, spec.maxFailedTrialCount) };
   }
   if (spec.maxTrialCount !== undefined && completedCount(c) >= spec.maxTrialCount) {
     return {
