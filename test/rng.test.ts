@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createRandom } from '../algorithms/random/index.js';
 import { createRng } from '../src/rng.js';
+import type { TrialRecord } from '../src/trial/types.js';
 import { makeExperiment } from './support/experiment.js';
 
 /*
@@ -138,10 +139,11 @@ describe('first draws of derived streams are independent uniforms', () => {
 
 describe('random search, the path a user takes', () => {
   test('200 trials of seed 7: learning rates are not a progression, steps as independent draws', async () => {
-    const experiment = makeExperiment({
+    const { metadata, spec } = makeExperiment({
       parameters: [{ name: 'lr', parameterType: 'double', feasibleSpace: { min: '0', max: '1', distribution: 'uniform' } }],
     });
-    const trials = [];
+    const experiment = { name: metadata.name, spec };
+    const trials: TrialRecord[] = [];
     const xs: number[] = [];
     const random = createRandom();
     // one request per trial, as a loop with parallelTrialCount 1 asks
@@ -149,7 +151,7 @@ describe('random search, the path a user takes', () => {
       const reply = await random.getSuggestions({ experiment, trials, count: 1, seed: 7 });
       const x = Number(reply.assignments[0]?.[0]?.value);
       xs.push(x);
-      trials.push({ name: `t${k}`, parameterAssignments: reply.assignments[0] ?? [], condition: 'Succeeded' } as never);
+      trials.push({ name: `t${k}`, parameterAssignments: reply.assignments[0] ?? [], condition: 'Succeeded', conditions: [], creationTime: '2026-01-01T00:00:00Z' });
     }
     expect(distinctSteps(xs)).toBeGreaterThanOrEqual(160);
     expect(Math.abs(lag1Correlation(xs))).toBeLessThan(4 / Math.sqrt(200));

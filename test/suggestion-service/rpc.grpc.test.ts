@@ -183,10 +183,9 @@ describe('grpc.health.v1.Health.Watch', () => {
     cancelled.cancel();
     await cancelled.ended;
 
-    const started = Date.now();
-    await server.shutdown(5000);
-    // The open streams did not hold the drain to its 5 s grace period.
-    expect(Date.now() - started).toBeLessThan(2000);
+    // A grace period far beyond the test's timeout: the drain completes only if the open
+    // streams do not hold it.
+    await server.shutdown(600_000);
     await Promise.all([whole.ended, other.ended]);
     expect(seen).toEqual({ server: ['SERVING', 'NOT_SERVING'], other: ['SERVICE_UNKNOWN'], cancelled: ['SERVING'] });
     health.close();
