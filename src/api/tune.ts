@@ -3,11 +3,11 @@ import type { TrialRecord } from '../trial/types.js';
 import type { ExperimentState } from '../loop/state.js';
 import { runExperiment } from '../loop/run.js';
 import type { ValidationIssue } from '../experiment/types.js';
-import { openExperiment } from '../store/open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { prepareStudy, STUDY_OPTION_KEYS, type StudyOptions } from './options.js';
 import { toResult, toTrialResult, type ExperimentResult, type TrialResult } from './result.js';
 import type { ParameterValues, SearchSpaceOptions } from './search.js';
+import { openStored } from './stored.js';
 import { checkTimeout, timeoutStop } from './timeout.js';
 
 export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> extends StudyOptions<S> {
@@ -23,7 +23,8 @@ export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> 
   /**
    * Seconds after which no new trial starts (Optuna's `optimize(timeout=)`). Trials running
    * then finish and are recorded; the experiment ends `Succeeded` with reason
-   * `ExperimentTimeoutReached`, unless a goal or maxTrialCount ended it first.
+   * `ExperimentTimeoutReached`, unless a goal or maxTrialCount ended it first. With `store`,
+   * the timeout ends this call, not the experiment: the next call continues it.
    */
   timeout?: number;
   /**
@@ -74,7 +75,7 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
   const store = usesStore ? new SqliteStore(options.store as string) : undefined;
   try {
     const name = experiment.metadata.name;
-    const stored = store && openExperiment(store, experiment, { seed, seedGiven: options.seed !== undefined });
+    const stored = store && openStored(store, experiment, { seed, seedGiven: options.seed !== undefined });
     store?.claim(name);
     const onTrialComplete = options.onTrialComplete;
     const state = await runExperiment({
