@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BUILT_IN_ALGORITHMS, search, tune, type BuiltInAlgorithmName } from '../../src/index.js';
+import { BUILT_IN_ALGORITHMS, createStudy, search, tune, type BuiltInAlgorithmName } from '../../src/index.js';
 
 const parameters = {
   x: search.double({ min: -2, max: 2, step: 0.25 }),
@@ -66,4 +66,15 @@ describe('seeded runs are reproducible', () => {
       expect(trialsOf(reversed.result)).toEqual(trialsOf(inOrder.result));
     },
   );
+
+  test.each(['tpe', 'cmaes'] as const)('%s: a Study asks the trials tune() runs with parallelTrialCount 1', async (algorithm) => {
+    const common = { parameters, objectiveType: 'minimize' as const, algorithm, maxTrialCount: 8, seed: 21, ...(settings[algorithm] ? { algorithmSettings: settings[algorithm] } : {}) };
+    const tuned = await tune({ ...common, objective: f, parallelTrialCount: 1 });
+    const study = createStudy(common);
+    while (!study.done) {
+      const trial = await study.ask();
+      study.tell(trial, f(trial.parameters));
+    }
+    expect(trialsOf(study.result())).toEqual(trialsOf(tuned));
+  });
 });
