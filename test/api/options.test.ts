@@ -54,6 +54,12 @@ describe('options: every problem at once', () => {
     ]);
   });
 
+  test("Katib's rules are worded in the caller's option names", async () => {
+    expect(await issuesOf(() => tune({ ...base, maxTrialCount: 3, parallelTrialCount: 5 }))).toEqual([
+      { path: 'parallelTrialCount', message: 'expected a value <= maxTrialCount (3), got 5' },
+    ]);
+  });
+
   test('wrong JavaScript types are named with what was expected', async () => {
     const issues = await issuesOf(() =>
       tune({

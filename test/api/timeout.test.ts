@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { search, TIMEOUT_REASON, tune } from '../../src/index.js';
+import { getAlgorithm, registerAlgorithm, search, TIMEOUT_REASON, tune } from '../../src/index.js';
 
 // The clock is fake: each objective moves it on, so no test depends on the machine's speed.
 beforeEach(() => {
@@ -81,5 +81,21 @@ describe('tune({ timeout })', () => {
   test('maxTrialCount reached before the timeout ends the experiment as usual', async () => {
     const result = await tune({ objective: ({ x }) => x, parameters, objectiveType: 'minimize', maxTrialCount: 3, timeout: 3600 });
     expect(result).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached', counts: { total: 3 } });
+  });
+
+  test('suggestions that arrive after the timeout start no trial', async () => {
+    const random = getAlgorithm('random');
+    registerAlgorithm('slow-random', () => ({
+      ...random,
+      name: 'slow-random',
+      getSuggestions: async (request) => {
+        advance(60); // the algorithm takes a minute to answer
+        return random.getSuggestions(request);
+      },
+    }));
+    const objective = vi.fn(({ x }: { x: number }) => x);
+    const result = await tune({ objective, parameters, objectiveType: 'minimize', algorithm: 'slow-random', timeout: 30 });
+    expect(objective).not.toHaveBeenCalled();
+    expect(result).toMatchObject({ status: 'Succeeded', reason: TIMEOUT_REASON, counts: { total: 0 } });
   });
 });
