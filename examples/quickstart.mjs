@@ -20,9 +20,10 @@ const result = await tune({
   maxTrialCount: 24,
   parallelTrialCount: 3,
   seed: 2026,
+  timeout: 300, // seconds: no new trial starts after five minutes
   onTrialComplete: (trial) => {
-    const loss = trial.observation?.metrics.find((m) => m.name === 'loss');
-    console.log(`${trial.name}  ${trial.condition.padEnd(9)}  best loss ${loss?.min ?? '-'}`);
+    // trial is as result.trials holds it: typed parameters, and the objective as `value`
+    console.log(`${trial.name}  ${trial.condition.padEnd(9)}  ${trial.parameters.activation.padEnd(4)}  best loss ${trial.value?.toFixed(4) ?? '-'}`);
   },
 });
 

@@ -4,18 +4,22 @@
  * ```ts
  * import { tune, search } from 'scriba';
  * const result = await tune({
- *   objective: ({ x }) => ((x as number) - 2) ** 2,
+ *   objective: ({ x }) => (x - 2) ** 2,
  *   parameters: { x: search.double({ min: -5, max: 5 }) },
  *   objectiveType: 'minimize',
  *   maxTrialCount: 30,
  * });
  * ```
  */
-export { tune, createStudy, search } from './api/index.js';
+export { tune, createStudy, search, BUILT_IN_ALGORITHMS, TIMEOUT_REASON } from './api/index.js';
 export type {
+  AlgorithmName,
+  BuiltInAlgorithmName,
   ExperimentResult,
+  ParameterValues,
   RangeOptions,
   SearchParameter,
+  SearchSpaceOptions,
   Study,
   StudyOptions,
   StudyTrial,

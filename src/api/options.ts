@@ -7,35 +7,61 @@ import {
   type Experiment,
   type MetricStrategyType,
   type ObjectiveType,
+  type ResumePolicy,
   type ValidationIssue,
 } from '../experiment/types.js';
 import { validateExperiment } from '../experiment/validate.js';
-import { ScribaError } from '../errors.js';
+import { errorMessage, ScribaError } from '../errors.js';
 import { freshSeed } from '../rng.js';
-import type { SearchParameter } from './search.js';
+import type { AlgorithmName } from './algorithm-name.js';
+import { checkShape, isObject } from './option-checks.js';
+import { unknownKeyIssues } from './option-keys.js';
+import { optionPath } from './option-path.js';
+import type { SearchParameter, SearchSpaceOptions } from './search.js';
 
 /** Options of `createStudy()` and `tune()`, in the vocabulary of Katib's Python SDK. */
-export interface StudyOptions {
+export interface StudyOptions<S extends SearchSpaceOptions = SearchSpaceOptions> {
   /** The experiment's name (Katib's rules: starts with a-z, at most 40 characters). Default `experiment`. */
   name?: string;
-  parameters: Readonly<Record<string, SearchParameter>>;
+  /** The search space: `{ lr: search.double({ min: 1e-4, max: 0.1 }), ... }`; it types the values trials get. */
+  parameters: S;
   objectiveType: ObjectiveType;
   /** Default `objective`; an objective returning a bare number reports this metric. */
   objectiveMetricName?: string;
-  additionalMetricNames?: string[];
+  additionalMetricNames?: readonly string[];
   /** Per-metric strategy: min, max or latest (Katib's defaults otherwise). */
   metricStrategies?: Readonly<Record<string, MetricStrategyType>>;
   goal?: number;
-  /** Katib algorithm name; default `random`. */
-  algorithm?: string;
+  /** Katib algorithm name, or a plugin's registered name; default `random`. */
+  algorithm?: AlgorithmName;
   algorithmSettings?: Readonly<Record<string, string | number>>;
+  /** The most trials to run; optional for a Study, whose caller decides when to stop. */
   maxTrialCount?: number;
-  /** Default 3 (Katib's). */
+  /**
+   * `tune()`: how many trials run at once, default `min(3, maxTrialCount)`. A Study limits the
+   * trials asked and not yet told to it, when given.
+   */
   parallelTrialCount?: number;
   maxFailedTrialCount?: number;
   /** Seed of every random draw; a fresh one when absent, reported in the result. */
   seed?: number;
 }
+
+export const STUDY_OPTION_KEYS: readonly string[] = [
+  'name',
+  'parameters',
+  'objectiveType',
+  'objectiveMetricName',
+  'additionalMetricNames',
+  'metricStrategies',
+  'goal',
+  'algorithm',
+  'algorithmSettings',
+  'maxTrialCount',
+  'parallelTrialCount',
+  'maxFailedTrialCount',
+  'seed',
+];
 
 export interface PreparedStudy {
   experiment: Experiment;
@@ -43,117 +69,113 @@ export interface PreparedStudy {
   seed: number;
 }
 
+export interface PrepareContext {
+  /** Every option key the caller accepts (the study's and its own). */
+  knownKeys: readonly string[];
+  /** Why a key is refused, for keys that belong to another function. */
+  explainedKeys?: Readonly<Record<string, string>>;
+  /** Problems the caller found with its own options, reported with the rest. */
+  issues?: readonly ValidationIssue[];
+  /** The experiment must end by itself (tune()): a timeout given counts as an end. */
+  requireEnd?: { timeout: boolean };
+  resumePolicy?: ResumePolicy;
+}
+
 /**
  * Turns API options into a defaulted, validated Katib Experiment and its algorithm.
- * Every problem is reported at once, located by option (`parameters.lr.max`,
- * `algorithmSettings.random_state`) rather than by Katib field path.
+ * Every problem is reported at once, the algorithm's settings included, located by option
+ * (`parameters.lr.max`, `algorithmSettings.random_state`) rather than by Katib field path.
  */
-export function prepareStudy(options: StudyOptions): PreparedStudy {
-  const shapeIssues = checkShape(options);
-  if (shapeIssues.length > 0) throw ScribaError.fromIssues(shapeIssues, 'invalid tuning options');
-
-  const names = Object.keys(options.parameters);
-  const settings = Object.entries(options.algorithmSettings ?? {}).map(([name, value]) => ({ name, value: String(value) }));
-  const raw: Experiment = {
-    apiVersion: API_VERSION,
-    kind: EXPERIMENT_KIND,
-    metadata: { name: options.name ?? 'experiment' },
-    spec: {
-      parameters: names.map((name) => ({ name, ...structuredClone(options.parameters[name] as SearchParameter) })),
-      objective: {
-        type: options.objectiveType,
-        objectiveMetricName: options.objectiveMetricName ?? 'objective',
-        ...(options.goal !== undefined ? { goal: options.goal } : {}),
-        ...(options.additionalMetricNames ? { additionalMetricNames: [...options.additionalMetricNames] } : {}),
-        ...(options.metricStrategies
-          ? { metricStrategies: Object.entries(options.metricStrategies).map(([name, value]) => ({ name, value })) }
-          : {}),
-      },
-      algorithm: { algorithmName: options.algorithm ?? 'random', algorithmSettings: settings },
-      ...(options.maxTrialCount !== undefined ? { maxTrialCount: options.maxTrialCount } : {}),
-      // Katib rejects parallelTrialCount > maxTrialCount; here its default 3 yields to a smaller maxTrialCount.
-      ...(options.parallelTrialCount !== undefined
-        ? { parallelTrialCount: options.parallelTrialCount }
-        : Number.isInteger(options.maxTrialCount) && (options.maxTrialCount as number) > 0
-          ? { parallelTrialCount: Math.min(3, options.maxTrialCount as number) }
-          : {}),
-      ...(options.maxFailedTrialCount !== undefined ? { maxFailedTrialCount: options.maxFailedTrialCount } : {}),
-    },
-  };
-  const experiment = applyDefaults(raw);
-  const issues = validateExperiment(experiment, { requireTrialTemplate: false });
+export function prepareStudy(options: StudyOptions, context: PrepareContext): PreparedStudy {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw ScribaError.fromIssues([{ path: 'options', message: `expected an options object, got ${JSON.stringify(options)}` }], 'invalid tuning options');
+  }
+  const own = [...unknownKeyIssues(options, context.knownKeys, context.explainedKeys), ...(context.issues ?? []), ...checkShape(options)];
+  const experiment = applyDefaults(buildExperiment(options, context.resumePolicy));
+  const found = validateExperiment(experiment, { requireTrialTemplate: false });
 
   let algorithm: Algorithm | undefined;
-  try {
-    algorithm = getAlgorithm(experiment.spec.algorithm?.algorithmName ?? 'random');
-  } catch (error) {
-    if (!issues.some((i) => i.path === 'spec.algorithm.algorithmName')) {
-      issues.push({ path: 'spec.algorithm.algorithmName', message: (error as Error).message });
+  const algorithmName = experiment.spec.algorithm?.algorithmName;
+  if (typeof algorithmName === 'string' && algorithmName !== '') {
+    try {
+      algorithm = getAlgorithm(algorithmName);
+    } catch (error) {
+      found.push({ path: 'spec.algorithm.algorithmName', message: errorMessage(error) });
     }
   }
-  if (algorithm && !issues.some((i) => i.path.startsWith('spec.parameters'))) {
-    issues.push(...algorithm.validateSettings({ name: experiment.metadata.name, spec: experiment.spec }));
+  if (algorithm) {
+    try {
+      found.push(...algorithm.validateSettings({ name: experiment.metadata.name, spec: experiment.spec }));
+    } catch (error) {
+      // A space broken in a way the algorithm cannot read is reported by the checks above.
+      if (!found.some((i) => i.path.startsWith('spec.parameters'))) {
+        found.push({ path: 'spec.algorithm.algorithmName', message: `algorithm ${algorithm.name} could not validate its settings: ${errorMessage(error)}` });
+      }
+    }
   }
   const spec = experiment.spec;
-  if (spec.maxTrialCount === undefined && spec.objective?.goal === undefined && spec.algorithm?.algorithmName !== 'grid') {
-    issues.push({
+  if (context.requireEnd && spec.maxTrialCount === undefined && options.goal === undefined && !context.requireEnd.timeout && algorithmName !== 'grid') {
+    found.push({
       path: 'spec.maxTrialCount',
-      message: 'expected maxTrialCount (or a goal, or the grid algorithm): without one the tuning would never end',
+      message: 'expected maxTrialCount, a timeout or a goal (or the grid algorithm): without one tune() would never end',
     });
   }
+
+  // An option already found wrong by its own check is not reported again in Katib's words.
+  const ownPaths = new Set(own.map((i) => i.path));
+  const mapped = found
+    // parallelTrialCount's default follows maxTrialCount: a problem with it is maxTrialCount's.
+    .filter((i) => options.parallelTrialCount !== undefined || i.path !== 'spec.parallelTrialCount')
+    .map((i) => ({ path: optionPath(i.path, experiment), message: i.message.replace(/\bspec\.(?=[a-z])/g, '') }));
+  const issues = dedupe([...own, ...mapped.filter((i) => !ownPaths.has(i.path))]);
   if (issues.length > 0 || !algorithm) {
-    throw ScribaError.fromIssues(issues.map((i) => ({ path: optionPath(i.path, experiment), message: i.message })), 'invalid tuning options');
+    throw ScribaError.fromIssues(issues, 'invalid tuning options');
   }
   return { experiment, algorithm, seed: options.seed ?? freshSeed() };
 }
 
-function checkShape(o: StudyOptions): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if (typeof o !== 'object' || o === null) return [{ path: 'options', message: 'expected an options object' }];
-  if (typeof o.parameters !== 'object' || o.parameters === null || Object.keys(o.parameters).length === 0) {
-    issues.push({ path: 'parameters', message: 'expected an object of at least one parameter, e.g. { lr: search.double({ min: 0.001, max: 0.1 }) }' });
-  } else {
-    for (const [name, p] of Object.entries(o.parameters)) {
-      if (typeof p !== 'object' || p === null || typeof p.feasibleSpace !== 'object') {
-        issues.push({ path: `parameters.${name}`, message: 'expected a parameter made by search.double(), search.int(), search.discrete() or search.categorical()' });
-      }
-    }
-  }
-  if (o.objectiveType !== 'minimize' && o.objectiveType !== 'maximize') {
-    issues.push({ path: 'objectiveType', message: `expected "minimize" or "maximize", got ${JSON.stringify(o.objectiveType)}` });
-  }
-  for (const key of ['maxTrialCount', 'parallelTrialCount', 'maxFailedTrialCount'] as const) {
-    const v = o[key];
-    if (v !== undefined && !Number.isInteger(v)) issues.push({ path: key, message: `expected an integer, got ${JSON.stringify(v)}` });
-  }
-  if (o.goal !== undefined && (typeof o.goal !== 'number' || !Number.isFinite(o.goal))) {
-    issues.push({ path: 'goal', message: `expected a finite number, got ${JSON.stringify(o.goal)}` });
-  }
-  if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0)) {
-    issues.push({ path: 'seed', message: `expected an integer >= 0, got ${JSON.stringify(o.seed)}` });
-  }
-  return issues;
+/** The Katib Experiment the options describe, from the parts sound enough to describe one. */
+function buildExperiment(options: StudyOptions, resumePolicy: ResumePolicy | undefined): Experiment {
+  const parameters = isObject(options.parameters) ? Object.entries(options.parameters) : [];
+  const sound = parameters.filter((entry): entry is [string, SearchParameter] => isObject(entry[1]) && isObject(entry[1].feasibleSpace));
+  const settings = isObject(options.algorithmSettings)
+    ? Object.entries(options.algorithmSettings).map(([name, value]) => ({ name, value: String(value) }))
+    : [];
+  const max = Number.isInteger(options.maxTrialCount) && (options.maxTrialCount as number) > 0 ? (options.maxTrialCount as number) : undefined;
+  const strategies = isObject(options.metricStrategies) ? Object.entries(options.metricStrategies) : [];
+  return {
+    apiVersion: API_VERSION,
+    kind: EXPERIMENT_KIND,
+    metadata: { name: typeof options.name === 'string' ? options.name : 'experiment' },
+    spec: {
+      parameters: sound.map(([name, p]) => ({ name, parameterType: p.parameterType, feasibleSpace: structuredClone(p.feasibleSpace) })),
+      objective: {
+        type: options.objectiveType,
+        objectiveMetricName: typeof options.objectiveMetricName === 'string' ? options.objectiveMetricName : 'objective',
+        ...(typeof options.goal === 'number' ? { goal: options.goal } : {}),
+        ...(Array.isArray(options.additionalMetricNames) ? { additionalMetricNames: [...options.additionalMetricNames] } : {}),
+        ...(strategies.length > 0 ? { metricStrategies: strategies.map(([name, value]) => ({ name, value })) } : {}),
+      },
+      algorithm: { algorithmName: typeof options.algorithm === 'string' ? options.algorithm : 'random', algorithmSettings: settings },
+      ...(options.maxTrialCount !== undefined ? { maxTrialCount: options.maxTrialCount } : {}),
+      // Katib rejects parallelTrialCount > maxTrialCount; here its default 3 yields to a smaller maxTrialCount.
+      ...(options.parallelTrialCount !== undefined
+        ? { parallelTrialCount: options.parallelTrialCount }
+        : max !== undefined
+          ? { parallelTrialCount: Math.min(3, max) }
+          : {}),
+      ...(options.maxFailedTrialCount !== undefined ? { maxFailedTrialCount: options.maxFailedTrialCount } : {}),
+      ...(resumePolicy ? { resumePolicy } : {}),
+    },
+  };
 }
 
-/** Maps a Katib field path to the option a TypeScript caller wrote. */
-export function optionPath(path: string, experiment: Experiment): string {
-  const spec = experiment.spec;
-  const indexed = (re: RegExp, list: Array<{ name: string }> | undefined, prefix: string): string | undefined => {
-    const m = re.exec(path);
-    if (!m) return undefined;
-    const name = list?.[Number(m[1])]?.name ?? m[1];
-    const rest = (m[2] ?? '').replace(/^\.feasibleSpace/, '').replace(/^\.(name|value)$/, '');
-    return `${prefix}.${name}${rest}`;
-  };
-  return (
-    indexed(/^spec\.parameters\[(\d+)\](.*)$/, spec.parameters, 'parameters') ??
-    indexed(/^spec\.algorithm\.algorithmSettings\[(\d+)\](.*)$/, spec.algorithm?.algorithmSettings, 'algorithmSettings') ??
-    indexed(/^spec\.objective\.metricStrategies\[(\d+)\](.*)$/, spec.objective?.metricStrategies, 'metricStrategies') ??
-    path
-      .replace(/^metadata\.name$/, 'name')
-      .replace(/^spec\.objective\.type$/, 'objectiveType')
-      .replace(/^spec\.algorithm\.algorithmName$/, 'algorithm')
-      .replace(/^spec\.objective\./, '')
-      .replace(/^spec\./, '')
-  );
+function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -12,10 +12,13 @@ import type {
   TrialRecord,
 } from '../trial/types.js';
 
-export interface TrialResult {
+/** Trial values by parameter name, as `tune()` and a Study type them from `parameters`. */
+export type Values = Record<string, ParameterValue>;
+
+export interface TrialResult<P extends Values = Values> {
   name: string;
-  /** Typed values: numbers for double, int and discrete; strings for categorical. */
-  parameters: Record<string, ParameterValue>;
+  /** Typed values: numbers for double, int and discrete; the listed strings for categorical. */
+  parameters: P;
   /** The same values as Katib writes them. */
   parameterAssignments: ParameterAssignment[];
   condition: TrialConditionType;
@@ -32,16 +35,19 @@ export interface TrialResult {
   completionTime?: string;
 }
 
-export interface ExperimentResult {
+export interface ExperimentResult<P extends Values = Values> {
   name: string;
   /** Katib's experiment condition: Succeeded or Failed once complete, Running before. */
   status: 'Created' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed';
-  /** Katib's reason, e.g. ExperimentMaxTrialsReached, ExperimentGoalReached, ExperimentFailed. */
+  /**
+   * Katib's reason, e.g. ExperimentMaxTrialsReached, ExperimentGoalReached, ExperimentFailed,
+   * or Scriba's ExperimentTimeoutReached (`tune()`'s timeout).
+   */
   reason: string;
   message: string;
   seed: number;
-  bestTrial?: TrialResult;
-  trials: TrialResult[];
+  bestTrial?: TrialResult<P>;
+  trials: TrialResult<P>[];
   counts: TrialCounts;
   conditions: ExperimentCondition[];
 }

@@ -14,57 +14,75 @@ import {
   updateStatus,
 } from '../loop/state.js';
 import { activeCount, completedCount } from '../loop/status.js';
-import { compileSpace, decodeAssignments, encodeAssignments, type ParameterValue } from '../search-space/index.js';
+import { compileSpace, decodeAssignments, encodeAssignments } from '../search-space/index.js';
 import { isCompleted, type ParameterAssignment } from '../trial/types.js';
 import { metricLogs, type Metrics } from '../../trials/function-runner.js';
-import { prepareStudy, type StudyOptions } from './options.js';
-import { toResult, toTrialResult, type ExperimentResult, type TrialResult } from './result.js';
+import { prepareStudy, STUDY_OPTION_KEYS, type StudyOptions } from './options.js';
+import { toResult, toTrialResult, type ExperimentResult, type TrialResult, type Values } from './result.js';
+import type { ParameterValues, SearchSpaceOptions } from './search.js';
 
-export interface StudyTrial {
+/** Options of `tune()` that a Study, whose caller runs the trials, has no use for. */
+const TUNE_ONLY: Readonly<Record<string, string>> = Object.fromEntries(
+  ['objective', 'onTrialComplete', 'timeout', 'store', 'resumePolicy'].map((key) => [
+    key,
+    'an option of tune(), not of createStudy(): a Study runs no trials itself, its caller does',
+  ]),
+);
+
+export interface StudyTrial<P extends Values = Values> {
   name: string;
-  /** Typed values: numbers for double, int and discrete; strings for categorical. */
-  parameters: Record<string, ParameterValue>;
+  /** Typed values: numbers for double, int and discrete; the listed strings for categorical. */
+  parameters: P;
   parameterAssignments: ParameterAssignment[];
 }
 
 /** Ask/tell access to an experiment, for callers who run trials themselves. */
-export interface Study {
+export interface Study<P extends Values = Values> {
   readonly name: string;
   readonly seed: number;
-  /** Whether the experiment has ended (goal, maxTrialCount, maxFailedTrialCount, exhausted space). */
+  /**
+   * Whether the experiment has ended: goal reached, maxTrialCount or maxFailedTrialCount
+   * reached, or the space exhausted (a grid). Without maxTrialCount the caller's loop decides.
+   */
   readonly done: boolean;
-  /** A new trial to run. Rejects once the study has ended or every allowed trial is out. */
-  ask(): Promise<StudyTrial>;
+  /**
+   * A new trial to run. Rejects once the study has ended, when every allowed trial is out,
+   * or when parallelTrialCount (if given) trials are asked and not yet told.
+   */
+  ask(): Promise<StudyTrial<P>>;
   /** Records intermediate metric values of a running trial. */
-  report(trial: StudyTrial | string, metrics: Metrics): void;
+  report(trial: StudyTrial<P> | string, metrics: Metrics): void;
   /** Ends a trial with its final metrics (a bare number is the objective metric). */
-  tell(trial: StudyTrial | string, metrics: Metrics | number): TrialResult;
+  tell(trial: StudyTrial<P> | string, metrics: Metrics | number): TrialResult<P>;
   /** Ends a trial as Failed. */
-  fail(trial: StudyTrial | string, message: string): TrialResult;
+  fail(trial: StudyTrial<P> | string, message: string): TrialResult<P>;
   /**
    * Records a finished trial without asking the algorithm (Optuna's `add_trial`): results
    * known from elsewhere, to warm-start the search. The values must lie in the space.
    */
-  add(parameters: Readonly<Record<string, ParameterValue>>, metrics: Metrics | number): TrialResult;
+  add(parameters: Readonly<P>, metrics: Metrics | number): TrialResult<P>;
   /** The experiment as it is now. */
-  result(): ExperimentResult;
+  result(): ExperimentResult<P>;
 }
 
 /**
  * A study over the same engine as `tune()`, driven by the caller:
  *
  * ```ts
- * const study = createStudy({ parameters: { x: search.double({ min: -5, max: 5 }) }, objectiveType: 'minimize', maxTrialCount: 20 });
- * while (!study.done) {
+ * const study = createStudy({ parameters: { x: search.double({ min: -5, max: 5 }) }, objectiveType: 'minimize' });
+ * for (let i = 0; i < 20 && !study.done; i++) {
  *   const trial = await study.ask();
- *   study.tell(trial, ((trial.parameters.x as number) - 2) ** 2);
+ *   study.tell(trial, (trial.parameters.x - 2) ** 2);
  * }
  * ```
  *
- * The caller decides how many trials run at once; parallelTrialCount is not enforced.
+ * The caller decides how many trials run at once (at most parallelTrialCount, if given)
+ * and, without maxTrialCount, when to stop.
  */
-export function createStudy(options: StudyOptions): Study {
-  const { experiment, algorithm, seed } = prepareStudy(options);
+export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<S>): Study<ParameterValues<S>> {
+  type P = ParameterValues<S>;
+  const { experiment, algorithm, seed } = prepareStudy(options, { knownKeys: STUDY_OPTION_KEYS, explainedKeys: TUNE_ONLY });
+  const parallel = options.parallelTrialCount;
   const state = createState(experiment, seed);
   const space = compileSpace(experiment.spec.parameters ?? []);
   const metricName = objectiveOf(state).objectiveMetricName;
@@ -80,10 +98,16 @@ export function createStudy(options: StudyOptions): Study {
   const ended = (): ScribaError =>
     new ScribaError('failed-precondition', `the study has ended: ${state.outcome?.reason} (${state.outcome?.message})`);
 
-  const askOne = async (): Promise<StudyTrial> => {
+  const askOne = async (): Promise<StudyTrial<P>> => {
     settle();
     if (state.outcome) throw ended();
     const c = counts(state);
+    if (parallel !== undefined && activeCount(c) >= parallel) {
+      throw new ScribaError(
+        'failed-precondition',
+        `${activeCount(c)} trials are running, parallelTrialCount ${parallel}; tell() or fail() one before asking another`,
+      );
+    }
     const max = experiment.spec.maxTrialCount;
     if (state.exhausted || (max !== undefined && completedCount(c) + activeCount(c) >= max)) {
       throw new ScribaError(
@@ -109,10 +133,10 @@ export function createStudy(options: StudyOptions): Study {
     const trial = addTrial(state, assignments, reply.trialNames?.[0], reply.labels?.[0]);
     startTrial(state, trial.name);
     updateStatus(state);
-    return { name: trial.name, parameters: decodeAssignments(space, assignments), parameterAssignments: structuredClone(assignments) };
+    return { name: trial.name, parameters: decodeAssignments(space, assignments) as P, parameterAssignments: structuredClone(assignments) };
   };
 
-  const runningTrial = (ref: StudyTrial | string): string => {
+  const runningTrial = (ref: StudyTrial<P> | string): string => {
     const name = typeof ref === 'string' ? ref : ref?.name;
     let trial;
     try {
@@ -132,11 +156,11 @@ export function createStudy(options: StudyOptions): Study {
     if (!ok) throw new ScribaError('invalid-argument', `metrics: expected a number or an object such as { ${metricName}: 0.5 }, got ${JSON.stringify(metrics)}`);
   };
 
-  const end = (ref: StudyTrial | string, outcome: Parameters<typeof finishTrial>[2]): TrialResult => {
+  const end = (ref: StudyTrial<P> | string, outcome: Parameters<typeof finishTrial>[2]): TrialResult<P> => {
     const name = runningTrial(ref);
     const trial = finishTrial(state, name, outcome);
     settle();
-    return toTrialResult(state, trial, space);
+    return toTrialResult(state, trial, space) as TrialResult<P>;
   };
 
   return {
@@ -170,6 +194,6 @@ export function createStudy(options: StudyOptions): Study {
       appendLogs(state, trial.name, metricLogs(metrics, metricName));
       return end(trial.name, { status: 'completed' });
     },
-    result: () => toResult(state),
+    result: () => toResult(state) as ExperimentResult<P>,
   };
 }

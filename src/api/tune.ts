@@ -1,66 +1,116 @@
-import { createFunctionRunner, type Objective } from '../../trials/function-runner.js';
+import { createFunctionRunner, type Objective, type ObjectiveContext, type Metrics } from '../../trials/function-runner.js';
 import type { TrialRecord } from '../trial/types.js';
+import type { ExperimentState } from '../loop/state.js';
 import { runExperiment } from '../loop/run.js';
-import type { ParameterValue } from '../search-space/index.js';
-import { ScribaError } from '../errors.js';
-import { openExperiment } from '../store/open.js';
+import type { ValidationIssue } from '../experiment/types.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { prepareStudy, type StudyOptions } from './options.js';
-import { toResult, type ExperimentResult } from './result.js';
+import { prepareStudy, STUDY_OPTION_KEYS, type StudyOptions } from './options.js';
+import { toResult, toTrialResult, type ExperimentResult, type TrialResult } from './result.js';
+import type { ParameterValues, SearchSpaceOptions } from './search.js';
+import { openStored } from './stored.js';
+import { checkTimeout, timeoutStop } from './timeout.js';
 
-export interface TuneOptions<P extends Record<string, ParameterValue> = Record<string, ParameterValue>>
-  extends StudyOptions {
+export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> extends StudyOptions<S> {
   /**
    * Trains and evaluates one configuration. It receives the typed parameters and a
    * context whose `report(metrics)` records intermediate values; it returns the final
    * metrics (`{ loss: 0.1, accuracy: 0.97 }`, or a bare number for the objective metric).
    * A thrown error fails the trial with the error's message.
    */
-  objective: Objective<P>;
-  /** Called after each trial ends, e.g. for progress output. */
-  onTrialComplete?: (trial: TrialRecord) => void;
+  objective: (parameters: ParameterValues<S>, context: ObjectiveContext) => Metrics | number | void | Promise<Metrics | number | void>;
+  /** Called after each trial ends, with the trial as `result.trials` will hold it (e.g. for progress output). */
+  onTrialComplete?: (trial: TrialResult<ParameterValues<S>>) => void;
+  /**
+   * Seconds after which no new trial starts (Optuna's `optimize(timeout=)`). Trials running
+   * then finish and are recorded; the experiment ends `Succeeded` with reason
+   * `ExperimentTimeoutReached`, unless a goal or maxTrialCount ended it first. With `store`,
+   * the timeout ends this call, not the experiment: the next call continues it.
+   */
+  timeout?: number;
   /**
    * A SQLite file to record the experiment in, as `scriba run` does (`scriba get trials NAME
    * --db FILE` then shows it). An unfinished experiment of the same name found there
    * continues where it stopped: its finished trials are kept, interrupted ones run again.
+   * A finished one continues when maxTrialCount is raised (see `resumePolicy`).
    */
   store?: string;
+  /**
+   * Whether a finished experiment in `store` may be continued by raising maxTrialCount:
+   * `LongRunning` (default) allows it, `Never` keeps it finished (Katib's resumePolicy).
+   * Recorded with the experiment, so it cannot change afterwards. Needs `store`.
+   */
+  resumePolicy?: 'LongRunning' | 'Never';
 }
 
+const TUNE_OPTION_KEYS: readonly string[] = [...STUDY_OPTION_KEYS, 'objective', 'onTrialComplete', 'timeout', 'store', 'resumePolicy'];
+const RESUME_POLICIES = ['LongRunning', 'Never'];
+
 /**
- * Runs a whole experiment in this process and resolves to its result.
+ * Runs a whole experiment in this process and resolves to its result. The objective's
+ * parameters are typed from `parameters`:
  *
  * ```ts
  * const result = await tune({
- *   objective: ({ x }) => ({ loss: (x as number - 2) ** 2 }),
+ *   objective: ({ x }) => ({ loss: (x - 2) ** 2 }),
  *   parameters: { x: search.double({ min: -5, max: 5 }) },
  *   objectiveMetricName: 'loss', objectiveType: 'minimize', maxTrialCount: 20,
  * });
- * console.log(result.bestTrial?.parameters);
+ * console.log(result.bestTrial?.parameters.x);
  * ```
  */
-export async function tune<P extends Record<string, ParameterValue> = Record<string, ParameterValue>>(
-  options: TuneOptions<P>,
-): Promise<ExperimentResult> {
+export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>): Promise<ExperimentResult<ParameterValues<S>>> {
+  type P = ParameterValues<S>;
+  const issues: ValidationIssue[] = [];
   if (typeof options?.objective !== 'function') {
-    throw ScribaError.fromIssues([{ path: 'objective', message: 'expected a function (parameters, context) => metrics' }], 'invalid tuning options');
+    issues.push({ path: 'objective', message: 'expected a function (parameters, context) => metrics' });
   }
-  const { experiment, algorithm, seed } = prepareStudy(options);
-  const store = options.store === undefined ? undefined : new SqliteStore(options.store);
+  issues.push(...checkTimeout(options?.timeout), ...checkStoreOptions(options));
+  const usesStore = typeof options?.store === 'string';
+  const { experiment, algorithm, seed } = prepareStudy(options, {
+    knownKeys: TUNE_OPTION_KEYS,
+    issues,
+    requireEnd: { timeout: options?.timeout !== undefined },
+    ...(usesStore ? { resumePolicy: options.resumePolicy ?? 'LongRunning' } : {}),
+  });
+  const store = usesStore ? new SqliteStore(options.store as string) : undefined;
   try {
     const name = experiment.metadata.name;
-    const stored = store && openExperiment(store, experiment, { seed, seedGiven: options.seed !== undefined });
+    const stored = store && openStored(store, experiment, { seed, seedGiven: options.seed !== undefined });
     store?.claim(name);
+    const onTrialComplete = options.onTrialComplete;
     const state = await runExperiment({
       experiment: stored ?? experiment,
       algorithm,
       seed,
       runner: createFunctionRunner(options.objective as Objective),
-      ...(options.onTrialComplete ? { onTrialComplete: (trial: TrialRecord) => options.onTrialComplete?.(structuredClone(trial)) } : {}),
+      ...(options.timeout !== undefined ? { stop: timeoutStop(options.timeout) } : {}),
+      ...(onTrialComplete
+        ? { onTrialComplete: (trial: TrialRecord, s: ExperimentState) => onTrialComplete(toTrialResult(s, trial) as TrialResult<P>) }
+        : {}),
     });
     store?.release(name);
-    return toResult(state);
+    return toResult(state) as ExperimentResult<P>;
   } finally {
     store?.close();
   }
 }
+
+function checkStoreOptions(o: { store?: unknown; resumePolicy?: unknown; onTrialComplete?: unknown } | undefined): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (o?.store !== undefined && (typeof o.store !== 'string' || o.store === '')) {
+    issues.push({ path: 'store', message: `expected the path of a SQLite file, got ${JSON.stringify(o.store)}` });
+  }
+  if (o?.resumePolicy !== undefined) {
+    if (typeof o.resumePolicy !== 'string' || !RESUME_POLICIES.includes(o.resumePolicy)) {
+      const hint = o.resumePolicy === 'FromVolume' ? ' (FromVolume keeps a Kubernetes volume; tune() has none)' : '';
+      issues.push({ path: 'resumePolicy', message: `expected LongRunning or Never, got ${JSON.stringify(o.resumePolicy)}${hint}` });
+    } else if (o.store === undefined) {
+      issues.push({ path: 'resumePolicy', message: 'applies only to an experiment recorded in a store: set store as well' });
+    }
+  }
+  if (o?.onTrialComplete !== undefined && typeof o.onTrialComplete !== 'function') {
+    issues.push({ path: 'onTrialComplete', message: 'expected a function (trial) => void' });
+  }
+  return issues;
+}
+

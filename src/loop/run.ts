@@ -6,6 +6,7 @@ import type { TrialRecord } from '../trial/types.js';
 import {
   addTrial,
   appendLogs,
+  complete,
   counts,
   createState,
   finishTrial,
@@ -17,7 +18,7 @@ import {
   type ExperimentState,
   type StateRecorder,
 } from './state.js';
-import { activeCount, trialsToAdd } from './status.js';
+import { activeCount, trialsToAdd, type TerminalCondition } from './status.js';
 
 export interface RunOptions {
   /** A new experiment (defaulted and validated), or the state of one to continue. */
@@ -29,6 +30,12 @@ export interface RunOptions {
   recorder?: StateRecorder;
   /** Called after each trial ends, with the state as it is then. */
   onTrialComplete?: (trial: TrialRecord, state: ExperimentState) => void;
+  /**
+   * Asked before each new batch of trials and again once its suggestions arrive: once it
+   * returns a condition (a timeout), no new trial starts and the running ones finish; the
+   * experiment then ends with it, unless one of Katib's terminal rules fired meanwhile.
+   */
+  stop?: () => TerminalCondition | undefined;
 }
 
 /**
@@ -60,17 +67,22 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
   // A continued experiment first runs the trials it had not finished.
   for (const trial of state.trials) if (trial.condition === 'Created') launch(trial);
 
+  let stopped: TerminalCondition | undefined;
   for (;;) {
     updateStatus(state);
-    if (!state.outcome && !state.exhausted) {
+    stopped ??= options.stop?.();
+    if (!state.outcome && !state.exhausted && !stopped) {
       const count = trialsToAdd(experiment.spec, counts(state));
       if (count > 0) {
         const reply = await requestSuggestions(state, algorithm, count);
         if (reply === undefined) continue; // the suggestion failed; the experiment is now Failed
-        if (reply.exhausted) markExhausted(state);
-        reply.assignments.forEach((assignments, i) => {
-          launch(addTrial(state, assignments, reply.trialNames?.[i], reply.labels?.[i]));
-        });
+        stopped ??= options.stop?.();
+        if (!stopped) {
+          if (reply.exhausted) markExhausted(state);
+          reply.assignments.forEach((assignments, i) => {
+            launch(addTrial(state, assignments, reply.trialNames?.[i], reply.labels?.[i]));
+          });
+        }
         updateStatus(state);
       }
     }
@@ -79,6 +91,7 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
       if (!state.outcome && state.exhausted) {
         suggestionEnded(state, 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions');
       }
+      if (!state.outcome && stopped) complete(state, stopped);
       if (!state.outcome) {
         // Unreachable by the arithmetic of §3.2: nothing active always leaves room for a trial.
         suggestionFailed(state, `no trial is active and none can be created (${activeCount(counts(state))} active)`);

@@ -82,7 +82,7 @@ describe('createStudy(): add', () => {
     expect(added).toMatchObject({ condition: 'Succeeded', value: 0.25, parameters: { x: 2, k: 3 } });
     expect(added.parameterAssignments).toEqual([{ name: 'x', value: '2' }, { name: 'k', value: '3' }]);
     expect(() => study.add({ x: 9, k: 1 }, 1)).toThrow(/value "9" of parameter "x" is not a number in \[-5, 5\]/);
-    expect(() => study.add({ x: 1 }, 1)).toThrow(/no value for parameter "k"/);
+    expect(() => study.add({ x: 1 } as never, 1)).toThrow(/no value for parameter "k"/);
     study.tell(await study.ask(), 1);
     study.add({ x: 0, k: 1 }, 0.1);
     expect(study.result()).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached', bestTrial: { value: 0.1 } });
