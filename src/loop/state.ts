@@ -1,6 +1,6 @@
 import type { Experiment, ObjectiveSpec } from '../experiment/types.js';
 import { createRng } from '../rng.js';
-import { metricNames, objectiveAvailable, objectiveValue, observe } from '../trial/observation.js';
+import { metricNames, objectiveAvailable, objectiveText, objectiveValue, observe } from '../trial/observation.js';
 import type {
   MetricLog,
   ParameterAssignment,
@@ -10,6 +10,7 @@ import type {
 } from '../trial/types.js';
 import { isCompleted } from '../trial/types.js';
 import {
+  activeCount,
   canRank,
   countTrials,
   failedCount,
@@ -199,15 +200,18 @@ export function finishTrial(state: ExperimentState, name: string, outcome: Trial
     appendCondition(state, trial, 'Failed', outcome.reason ?? 'TrialFailed', outcome.message);
   } else if (outcome.status === 'earlyStopped') {
     appendCondition(state, trial, 'EarlyStopped', 'TrialEarlyStopped', 'Trial is early stopped');
-  } else if (objectiveAvailable(trial.observation, objective)) {
+  } else if (objectiveValue(trial, objective) !== undefined) {
     appendCondition(state, trial, 'Succeeded', 'TrialSucceeded', 'Trial has succeeded');
   } else {
+    const reported = objectiveAvailable(trial.observation, objective);
     appendCondition(
       state,
       trial,
       'MetricsUnavailable',
       'TrialMetricsUnavailable',
-      `Metrics are not available: the objective metric ${objective.objectiveMetricName} was never reported`,
+      reported
+        ? `Metrics are not available: the objective metric ${objective.objectiveMetricName} has no usable value (${objectiveText(trial, objective)}); expected a finite number`
+        : `Metrics are not available: the objective metric ${objective.objectiveMetricName} was never reported`,
     );
   }
   considerBest(state, trial);
@@ -322,10 +326,30 @@ export function experimentStatus(state: ExperimentState): { status: ExperimentCo
 
 export function complete(state: ExperimentState, terminal: TerminalCondition): void {
   if (state.outcome) return;
+  terminal = withoutResult(state, terminal);
   state.outcome = terminal;
   const running = state.conditions.find((c) => c.type === 'Running');
   if (running) running.status = 'False';
   setExperimentCondition(state, terminal.type, terminal.reason, terminal.message, true);
+}
+
+/**
+ * An experiment that ends with no trial to use (every one failed or had no usable
+ * objective value) has failed, whatever rule ended it: Katib would call it Succeeded.
+ * Only when nothing is running, since a running trial may still succeed.
+ */
+function withoutResult(state: ExperimentState, terminal: TerminalCondition): TerminalCondition {
+  const d = derived(state);
+  if (terminal.type !== 'Succeeded' || d.best !== undefined || activeCount(d.counts) > 0) return terminal;
+  const c = d.counts;
+  const parts = [`${c.failed} failed`, `${c.metricsUnavailable} without a usable objective value`];
+  if (c.earlyStopped > 0) parts.push(`${c.earlyStopped} early stopped`);
+  if (c.killed > 0) parts.push(`${c.killed} killed`);
+  return {
+    type: 'Failed',
+    reason: REASONS.failed,
+    message: `Experiment has failed because no trial succeeded (${c.total} trial${c.total === 1 ? '' : 's'}: ${parts.join(', ')})`,
+  };
 }
 
 export function suggestionEnded(state: ExperimentState, message: string): void {

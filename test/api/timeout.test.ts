@@ -96,6 +96,8 @@ describe('tune({ timeout })', () => {
     const objective = vi.fn(({ x }: { x: number }) => x);
     const result = await tune({ objective, parameters, objectiveType: 'minimize', algorithm: 'slow-random', timeout: 30 });
     expect(objective).not.toHaveBeenCalled();
-    expect(result).toMatchObject({ status: 'Succeeded', reason: TIMEOUT_REASON, counts: { total: 0 } });
+    // ended by the timeout, with nothing to show for it
+    expect(result).toMatchObject({ status: 'Failed', reason: 'ExperimentFailed', counts: { total: 0 } });
+    expect(result.message).toBe('Experiment has failed because no trial succeeded (0 trials: 0 failed, 0 without a usable objective value)');
   });
 });

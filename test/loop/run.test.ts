@@ -92,7 +92,8 @@ describe('experiment loop (katib-spec §3.1, §3.2)', () => {
     const runner = { run: async () => { throw new Error('cannot start: no such file'); } };
     const state = await runExperiment({ experiment: makeExperiment({ parallelTrialCount: 2, maxTrialCount: 2 }), algorithm: createRandom(), runner, seed: 7 });
     expect(state.trials.map((t) => t.conditions.at(-1)?.message)).toEqual(['cannot start: no such file', 'cannot start: no such file']);
-    expect(state.outcome?.reason).toBe('ExperimentMaxTrialsReached');
+    // maxTrialCount is reached with no trial to use: Failed, not Katib's Succeeded
+    expect(state.outcome).toMatchObject({ type: 'Failed', reason: 'ExperimentFailed', message: 'Experiment has failed because no trial succeeded (2 trials: 2 failed, 0 without a usable objective value)' });
   });
 
   test('the same seed gives the same trials, names included', async () => {
