@@ -305,7 +305,9 @@ describe('process runner: command and environment', () => {
 
 describe('process runner: GPUs', () => {
   const GPU_TRIAL = `const fs = require('fs'); const dir = process.argv[2]; const name = process.env.KATIB_TRIAL_NAME;
-    fs.writeFileSync(dir + '/' + name + '.started', process.env.CUDA_VISIBLE_DEVICES + '|' + process.env.NVIDIA_VISIBLE_DEVICES);
+    // written aside and renamed, so that the test never reads a file created but not yet written
+    fs.writeFileSync(dir + '/' + name + '.part', process.env.CUDA_VISIBLE_DEVICES + '|' + process.env.NVIDIA_VISIBLE_DEVICES);
+    fs.renameSync(dir + '/' + name + '.part', dir + '/' + name + '.started');
     const timer = setInterval(() => { if (fs.existsSync(dir + '/' + name + '.release')) { clearInterval(timer); } }, 20);`;
   const gpuExperiment = (gpus: number | string, kind?: string) =>
     experiment(
