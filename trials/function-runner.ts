@@ -13,6 +13,17 @@ export interface ObjectiveContext {
   trialName: string;
   /** Reports intermediate metric values (one observation-log row each), e.g. per epoch. */
   report(metrics: Metrics): void;
+  /**
+   * Aborted when the trial's time is up (`trialTimeout`): the trial has then failed and
+   * what the objective reports or returns afterwards is ignored, so a long objective
+   * should check `signal.aborted` (or pass the signal to `fetch` and the like) and return.
+   */
+  signal: AbortSignal;
+}
+
+export interface FunctionRunnerOptions {
+  /** Milliseconds a trial may take; past it the trial fails with "timed out after N s". */
+  timeoutMs?: number;
 }
 
 export type Objective<P extends Record<string, ParameterValue> = Record<string, ParameterValue>> = (
@@ -30,18 +41,32 @@ export function metricLogs(metrics: Metrics | number, objectiveMetricName: strin
 /**
  * The in-process runner: calls an async function with the trial's typed parameters.
  * Its returned metrics are the trial's final values; a thrown error fails the trial
- * with the error's message.
+ * with the error's message. A function cannot be killed: at its timeout the trial fails,
+ * its signal aborts, and whatever it does afterwards is not recorded.
  */
-export function createFunctionRunner(objective: Objective): TrialRunner {
+export function createFunctionRunner(objective: Objective, options: FunctionRunnerOptions = {}): TrialRunner {
   return {
     async run({ experiment, trial, report }): Promise<TrialOutcome> {
       const metricName = experiment.spec.objective?.objectiveMetricName ?? 'objective';
       const space = compileSpace(experiment.spec.parameters ?? []);
-      try {
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<TrialOutcome>((resolve) => {
+        if (options.timeoutMs === undefined) return;
+        timer = setTimeout(() => {
+          controller.abort(new Error('trial timed out'));
+          resolve({ status: 'failed', message: `timed out after ${formatSeconds(options.timeoutMs as number)} s` });
+        }, options.timeoutMs);
+      });
+      const record = (logs: MetricLog[]) => {
+        if (!controller.signal.aborted) report(logs);
+      };
+      const called = (async (): Promise<TrialOutcome> => {
         const parameters = decodeAssignments(space, trial.parameterAssignments);
         const result = await objective(parameters, {
           trialName: trial.name,
-          report: (metrics) => report(metricLogs(metrics, metricName)),
+          report: (metrics) => record(metricLogs(metrics, metricName)),
+          signal: controller.signal,
         });
         if (result === undefined || result === null) return { status: 'completed' };
         if (typeof result !== 'number' && (typeof result !== 'object' || Array.isArray(result))) {
@@ -50,11 +75,19 @@ export function createFunctionRunner(objective: Objective): TrialRunner {
             message: `the objective returned ${JSON.stringify(result)}; expected a number or an object of metric values such as { ${metricName}: 0.5 }`,
           };
         }
-        report(metricLogs(result, metricName));
+        record(metricLogs(result, metricName));
         return { status: 'completed' };
-      } catch (error) {
-        return { status: 'failed', message: errorMessage(error) };
+      })().catch((error: unknown): TrialOutcome => ({ status: 'failed', message: errorMessage(error) }));
+      try {
+        return await Promise.race([called, timedOut]);
+      } finally {
+        clearTimeout(timer);
+        controller.abort(new Error('trial ended'));
       }
     },
   };
+}
+
+function formatSeconds(ms: number): string {
+  return String(Number((ms / 1000).toPrecision(6)));
 }

@@ -7,10 +7,13 @@ import type { TerminalCondition } from '../loop/status.js';
  */
 export const TIMEOUT_REASON = 'ExperimentTimeoutReached';
 
-export function checkTimeout(timeout: unknown): ValidationIssue[] {
+export function checkTimeout(timeout: unknown, path = 'timeout'): ValidationIssue[] {
   if (timeout === undefined) return [];
-  if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) return [];
-  return [{ path: 'timeout', message: `expected a number of seconds > 0, got ${JSON.stringify(timeout) ?? String(timeout)}` }];
+  // A trial's timer is a setTimeout, which holds at most 2^31 - 1 ms (24.8 days).
+  const max = path === 'trialTimeout' ? 2_147_483 : Infinity;
+  if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 && timeout <= max) return [];
+  if (typeof timeout === 'number' && timeout > max) return [{ path, message: `expected at most ${max} seconds (24.8 days), got ${timeout}` }];
+  return [{ path, message: `expected a number of seconds > 0, got ${JSON.stringify(timeout) ?? String(timeout)}` }];
 }
 
 /**

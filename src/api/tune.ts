@@ -28,6 +28,12 @@ export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> 
    */
   timeout?: number;
   /**
+   * Seconds one trial may take (Katib's Job `activeDeadlineSeconds`, `scriba run --timeout`).
+   * Past it the trial is Failed with "timed out after N s", the context's `signal` aborts, and
+   * what the objective reports or returns afterwards is not recorded.
+   */
+  trialTimeout?: number;
+  /**
    * A SQLite file to record the experiment in, as `scriba run` does (`scriba get trials NAME
    * --db FILE` then shows it). An unfinished experiment of the same name found there
    * continues where it stopped: its finished trials are kept, interrupted ones run again.
@@ -42,7 +48,7 @@ export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> 
   resumePolicy?: 'LongRunning' | 'Never';
 }
 
-const TUNE_OPTION_KEYS: readonly string[] = [...STUDY_OPTION_KEYS, 'objective', 'onTrialComplete', 'timeout', 'store', 'resumePolicy'];
+const TUNE_OPTION_KEYS: readonly string[] = [...STUDY_OPTION_KEYS, 'objective', 'onTrialComplete', 'timeout', 'trialTimeout', 'store', 'resumePolicy'];
 const RESUME_POLICIES = ['LongRunning', 'Never'];
 
 /**
@@ -64,7 +70,7 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
   if (typeof options?.objective !== 'function') {
     issues.push({ path: 'objective', message: 'expected a function (parameters, context) => metrics' });
   }
-  issues.push(...checkTimeout(options?.timeout), ...checkStoreOptions(options));
+  issues.push(...checkTimeout(options?.timeout), ...checkTimeout(options?.trialTimeout, 'trialTimeout'), ...checkStoreOptions(options));
   const usesStore = typeof options?.store === 'string';
   const { experiment, algorithm, seed } = prepareStudy(options, {
     knownKeys: TUNE_OPTION_KEYS,
@@ -82,7 +88,7 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
       experiment: stored ?? experiment,
       algorithm,
       seed,
-      runner: createFunctionRunner(options.objective as Objective),
+      runner: createFunctionRunner(options.objective as Objective, options.trialTimeout !== undefined ? { timeoutMs: options.trialTimeout * 1000 } : {}),
       ...(options.timeout !== undefined ? { stop: timeoutStop(options.timeout) } : {}),
       ...(onTrialComplete
         ? { onTrialComplete: (trial: TrialRecord, s: ExperimentState) => onTrialComplete(toTrialResult(s, trial) as TrialResult<P>) }
