@@ -297,7 +297,7 @@ class Reader {
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(o)) {
       const text = this.string(value, `${path}.${key}`);
-      if (text !== undefined) out[key] = text;
+      if (text !== undefined) Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -64,12 +64,20 @@ export function decodeAssignments(
   for (const a of assignments) {
     const d = space.byName.get(a.name);
     if (!d) throw new ScribaError('invalid-argument', `assignment names unknown parameter "${a.name}"`);
-    out[a.name] = decodeValue(d, a.value);
+    setOwn(out, a.name, decodeValue(d, a.value));
   }
   for (const d of space.domains) {
-    if (!(d.name in out)) throw new ScribaError('invalid-argument', `assignment lacks parameter "${d.name}"`);
+    if (!Object.hasOwn(out, d.name)) throw new ScribaError('invalid-argument', `assignment lacks parameter "${d.name}"`);
   }
   return out;
+}
+
+/**
+ * Sets an own property, whatever the key: a parameter may be named `__proto__` (plain
+ * assignment would change the object's prototype instead) or `constructor`.
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Katib assignments of typed values, in the order of the search space. */
@@ -78,7 +86,7 @@ export function encodeAssignments(
   values: Readonly<Record<string, ParameterValue>>,
 ): ParameterAssignment[] {
   return space.domains.map((d) => {
-    const v = values[d.name];
+    const v = Object.hasOwn(values, d.name) ? values[d.name] : undefined;
     if (v === undefined) throw new ScribaError('invalid-argument', `no value for parameter "${d.name}"`);
     if (!contains(d, v)) throw notInDomain(d, String(v));
     return { name: d.name, value: encodeValue(d, v) };
