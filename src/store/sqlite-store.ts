@@ -224,6 +224,12 @@ export class SqliteStore implements StateRecorder {
     return row?.experiment;
   }
 
+  /** A trial's latest condition, read alone (a follower polls it). */
+  trialCondition(trialName: string): TrialRecord['condition'] | undefined {
+    const row = this.db.prepare('SELECT condition FROM trials WHERE name = ?').get(trialName) as { condition: TrialRecord['condition'] } | undefined;
+    return row?.condition;
+  }
+
   // --- StateRecorder ---
 
   experimentChanged(state: ExperimentState): void {
