@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { trialDirectory } from '../../trials/process-runner.js';
 import type { AlgorithmSpec, ParameterSpec } from '../experiment/types.js';
-import { formatFailureCause } from '../loop/failures.js';
+import { failureKey, formatFailureCause } from '../loop/failures.js';
 import { objectiveOf } from '../loop/state.js';
 import { metricNames, strategyFor } from '../trial/observation.js';
 import type { TrialCondition, TrialRecord } from '../trial/types.js';
@@ -40,7 +40,7 @@ function when(time: string | undefined): string {
 }
 
 function conditions(list: readonly TrialCondition[] | readonly { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[]): string {
-  return table(['TYPE', 'STATUS', 'REASON', 'AGE', 'MESSAGE'], list.map((c) => [c.type, c.status, c.reason, age(c.lastTransitionTime), c.message.split('\n')[0] ?? '']));
+  return table(['TYPE', 'STATUS', 'REASON', 'AGE', 'MESSAGE'], list.map((c) => [c.type, c.status, c.reason, age(c.lastTransitionTime), failureKey(c.message)]));
 }
 
 /** `scriba describe experiment NAME`: status, counts, best trial, failure causes, settings, parameters, conditions. */
@@ -93,7 +93,7 @@ export function describeTrial(trialName: string, db: string, io: Io): number {
       ['Name', trial.name],
       ['Experiment', experiment],
       ['Status', `${trial.condition} (${latest?.reason ?? '-'})`],
-      ['Message', latest?.message.split('\n')[0] ?? ''],
+      ['Message', latest ? failureKey(latest.message) : ''],
       ['Created', when(trial.creationTime)],
       ['Started', when(trial.startTime)],
       ['Completed', when(trial.completionTime)],
