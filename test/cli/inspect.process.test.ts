@@ -3,12 +3,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { jobExperimentYaml } from '../support/katib-yaml.js';
 import { scriba, start, trialsIn, waitFor } from './support.js';
 
 // get, describe, delete and logs -f on stores that real runs wrote, and what they show of
 // an experiment whose runner is gone.
+// Each test starts several processes; a loaded machine takes its time.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scriba-inspect-'));
