@@ -13,7 +13,8 @@ import { experimentView, INTERRUPTED } from './views.js';
 /** `Key:   value` lines, aligned as kubectl describe aligns them. */
 function fields(pairs: readonly (readonly [string, string])[]): string[] {
   const width = Math.max(...pairs.map(([k]) => k.length)) + 2;
-  return pairs.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`);
+  // An empty key continues the line above.
+  return pairs.map(([k, v]) => `${(k === '' ? '' : `${k}:`).padEnd(width)}${v}`);
 }
 
 function indent(text: string): string {
