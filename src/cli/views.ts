@@ -1,5 +1,5 @@
 import { bestTrial, objectiveOf, type ExperimentState } from '../loop/state.js';
-import type { Owner, SqliteStore } from '../store/sqlite-store.js';
+import { processExists, type Owner, type SqliteStore } from '../store/sqlite-store.js';
 import { objectiveValue } from '../trial/observation.js';
 import { age, summarize, type RunSummary } from './output.js';
 
@@ -31,21 +31,8 @@ export function experimentView(store: SqliteStore, state: ExperimentState): Expe
 
 function ownerGone(owner: Owner): string {
   if (owner.pid === undefined) return 'its run was stopped';
-  if (owner.heartbeatAt && owner.pid !== undefined) {
-    return `process ${owner.pid} ${processGone(owner) ? 'is gone' : `last reported ${age(owner.heartbeatAt)} ago`}`;
-  }
-  return `process ${owner.pid} is gone`;
-}
-
-/** Whether the process itself is gone, as opposed to a silent one. */
-function processGone(owner: Owner): boolean {
-  if (owner.pid === undefined) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'EPERM';
-  }
+  if (!processExists(owner.pid) || !owner.heartbeatAt) return `process ${owner.pid} is gone`;
+  return `process ${owner.pid} last reported ${age(owner.heartbeatAt)} ago`;
 }
 
 /** `scriba resume NAME` for an interrupted experiment, said once on stderr under a table. */

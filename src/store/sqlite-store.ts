@@ -274,7 +274,8 @@ export class SqliteStore implements StateRecorder {
   }
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process of this pid exists (perhaps under another user). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
