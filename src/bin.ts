@@ -23,6 +23,13 @@ if (args[0] === 'serve' && !sized) {
     process.exitCode = code ?? 1;
   });
 } else {
+  // A reader that stops early (`scriba get trials X | head -1`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      // Nothing can be said on a stream that broke; the exit code says it.
+      process.exit(error.code === 'EPIPE' ? Number(process.exitCode ?? 0) : 70);
+    });
+  }
   // Imported here so that a server's launcher starts, and takes signals, at once.
   const { main } = await import('./cli/main.js');
   main(args).then(

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { functionNames } from '../../bench/functions/index.js';
 import { LATENCY_PREFILL, latencySampler, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
@@ -13,52 +12,38 @@ import { figureOdds, oddsMarkdown } from '../../bench/odds.js';
 import { runSynthetic, samplerDescription, samplerName, syntheticTasks } from '../../bench/synthetic.js';
 import { algorithmNames } from '../../algorithms/registry.js';
 import { errorMessage, ScribaError } from '../errors.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
-const USAGE = `scriba bench run --algorithms random,grid --functions branin,hartmann6|all --seeds 10 [--budget N] [--settings k=v,...] [--parallel P] [--peer optuna] --out results.json
-scriba bench latency --algorithms random [--sizes 100,500,1000,2000] [--asks 20] [--warmup 2000] [--prefill add|run] [--peer optuna] --out latency.json
-scriba bench report results.json... --out DIR
-scriba bench odds results.json... --method scriba_cmaes --against cmaes [--margin 0.1] [--within N] [--better N] [--seeds 10] [--draws 10000] --out odds.json`;
+/** Flag values as given (strings), defaults filled in; the names are the flags'. */
+export interface BenchValues {
+  algorithms: string;
+  functions: string;
+  seeds: string;
+  'seed-start': string;
+  budget?: string;
+  parallel: string;
+  peer?: string;
+  sizes: string;
+  asks: string;
+  warmup: string;
+  prefill: string;
+  out?: string;
+  shard?: string;
+  settings?: string;
+  method?: string;
+  against?: string;
+  margin: string;
+  within: string;
+  better: string;
+  draws: string;
+}
 
-/** `scriba bench ...`: the benchmark protocol (bench-protocol v1). */
-export async function bench(args: readonly string[], io: Io): Promise<number> {
-  const [what, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: what === 'report' || what === 'odds',
-      strict: true,
-      options: {
-        algorithms: { type: 'string', default: 'random' },
-        functions: { type: 'string', default: 'all' },
-        seeds: { type: 'string', default: '10' },
-        'seed-start': { type: 'string', default: '0' },
-        budget: { type: 'string' },
-        parallel: { type: 'string', default: '1' },
-        peer: { type: 'string' },
-        sizes: { type: 'string', default: '100,500,1000,2000' },
-        asks: { type: 'string', default: '20' },
-        warmup: { type: 'string', default: '2000' },
-        prefill: { type: 'string', default: 'add' },
-        out: { type: 'string' },
-        shard: { type: 'string' },
-        settings: { type: 'string' },
-        method: { type: 'string' },
-        against: { type: 'string' },
-        margin: { type: 'string', default: '0' },
-        within: { type: 'string', default: '0' },
-        better: { type: 'string', default: '0' },
-        draws: { type: 'string', default: '10000' },
-      },
-    });
-  } catch (error) {
-    throw new ScribaError('invalid-argument', `scriba bench: ${errorMessage(error)}\n\n${USAGE}`);
-  }
-  const v = parsed.values;
-  if (!v.out) throw new ScribaError('invalid-argument', `scriba bench ${what ?? ''}: --out is required\n\n${USAGE}`);
+export type BenchCommand = 'run' | 'latency' | 'report' | 'odds';
+
+/** `scriba bench ...`: the benchmark protocol (bench-protocol v1). `command` is recorded in the results. */
+export async function bench(what: BenchCommand, v: BenchValues, positionals: readonly string[], command: string, io: Io): Promise<number> {
+  if (!v.out) throw new ScribaError('invalid-argument', `scriba bench ${what}: --out is required`);
   if (v.peer !== undefined && v.peer !== 'optuna') throw new ScribaError('invalid-argument', `--peer: the only peer is optuna, got "${v.peer}"`);
-  const command = ['scriba', 'bench', ...args].join(' ');
   switch (what) {
     case 'run': {
       const algorithms = list(v.algorithms, 'algorithms', algorithmNames());
@@ -127,18 +112,18 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     case 'report': {
-      if (parsed.positionals.length === 0) throw new ScribaError('invalid-argument', `scriba bench report: expected result files\n\n${USAGE}`);
-      await writeReport(parsed.positionals, v.out, { command });
+      if (positionals.length === 0) throw new ScribaError('invalid-argument', 'scriba bench report: expected result files');
+      await writeReport([...positionals], v.out, { command });
       io.err(`wrote ${join(v.out, 'README.md')}`);
       return 0;
     }
     case 'odds': {
-      if (parsed.positionals.length === 0) throw new ScribaError('invalid-argument', `scriba bench odds: expected result files\n\n${USAGE}`);
-      if (!v.method || !v.against) throw new ScribaError('invalid-argument', `scriba bench odds: --method and --against name the two samplers\n\n${USAGE}`);
+      if (positionals.length === 0) throw new ScribaError('invalid-argument', 'scriba bench odds: expected result files');
+      if (!v.method || !v.against) throw new ScribaError('invalid-argument', 'scriba bench odds: --method and --against name the two samplers');
       const margin = Number(v.margin);
       if (!Number.isFinite(margin) || margin < 0) throw new ScribaError('invalid-argument', `--margin: expected a number >= 0, got "${v.margin}"`);
       const figure = { method: v.method, against: v.against, margin, within: count(v.within, '--within', 0), better: count(v.better, '--better', 0) };
-      const runs = (await readResultFiles(parsed.positionals)).flatMap((file) => (file.schema === SYNTHETIC_SCHEMA ? file.runs : []));
+      const runs = (await readResultFiles([...positionals])).flatMap((file) => (file.schema === SYNTHETIC_SCHEMA ? file.runs : []));
       let odds;
       try {
         odds = figureOdds(runs, figure, count(v.seeds, '--seeds', 1), count(v.draws, '--draws', 1));
@@ -149,8 +134,6 @@ export async function bench(args: readonly string[], io: Io): Promise<number> {
       io.out(oddsMarkdown(odds).trimEnd());
       return 0;
     }
-    default:
-      throw new ScribaError('invalid-argument', `scriba bench: expected run, latency, report or odds, got ${what ?? 'nothing'}\n\n${USAGE}`);
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createCollector } from '../../metrics-collector/collector.js';
 import { createGpuPool } from '../../trials/gpus.js';
 import { createProcessRunner, trialDirectory, type ProcessRunner } from '../../trials/process-runner.js';
-import { gpuRequest, primaryContainer, renderTrial } from '../../trials/template.js';
+import { gpuRequest, primaryContainer, renderTrial, type Container } from '../../trials/template.js';
 import type { Experiment, ValidationIssue } from '../experiment/types.js';
 import type { ExperimentState } from '../loop/state.js';
 import { compileSpace, unitToAssignment } from '../search-space/index.js';
@@ -32,11 +32,7 @@ export function checkLocalRun(experiment: Experiment, gpuCount: number): Validat
     return issues;
   }
   try {
-    // Render one trial at the centre of the space to find the primary container.
-    const space = compileSpace(spec.parameters ?? []);
-    const parameterAssignments = unitToAssignment(space, space.domains.map(() => 0.5));
-    const rendered = renderTrial(experiment, { name: `${experiment.metadata.name}-check`, parameterAssignments });
-    const container = primaryContainer(rendered, template.primaryContainerName ?? '');
+    const container = sampleContainer(experiment);
     if (!Array.isArray(container.command) || container.command.length === 0) {
       issues.push({
         path: 'spec.trialTemplate.trialSpec',
@@ -54,6 +50,29 @@ export function checkLocalRun(experiment: Experiment, gpuCount: number): Validat
     issues.push({ path: 'spec.trialTemplate.trialSpec', message: (error as Error).message });
   }
   return issues;
+}
+
+/** The primary container of one trial rendered at the centre of the space. */
+function sampleContainer(experiment: Experiment): Container {
+  const space = compileSpace(experiment.spec.parameters ?? []);
+  const parameterAssignments = unitToAssignment(space, space.domains.map(() => 0.5));
+  const rendered = renderTrial(experiment, { name: `${experiment.metadata.name}-check`, parameterAssignments });
+  return primaryContainer(rendered, experiment.spec.trialTemplate?.primaryContainerName ?? '');
+}
+
+/**
+ * What a cluster user must know before the first trial: the image is not pulled, and the
+ * command runs on this host, so paths inside the image (/opt/...) do not exist here.
+ */
+export function localRunNotice(experiment: Experiment): string | undefined {
+  let container: Container;
+  try {
+    container = sampleContainer(experiment);
+  } catch {
+    return undefined; // checkLocalRun reports it
+  }
+  const image = container.image ? ` (image ${container.image} is not used)` : '';
+  return `scriba: a local run pulls no container images: each trial runs its command on this host${image}; paths in the command must exist here`;
 }
 
 export interface LocalRunnerOptions {

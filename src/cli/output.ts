@@ -1,3 +1,4 @@
+import { failureCauses, formatFailureCause, type FailureCause } from '../loop/failures.js';
 import { bestTrial, counts, experimentStatus, objectiveOf, type ExperimentState } from '../loop/state.js';
 import { completedCount } from '../loop/status.js';
 import { objectiveValue, strategyFor } from '../trial/observation.js';
@@ -15,11 +16,28 @@ export interface RunSummary {
     parameterAssignments: TrialRecord['parameterAssignments'];
     observation: NonNullable<TrialRecord['observation']>;
   };
+  /** Why trials failed, most frequent first; only when some did. */
+  failures?: FailureCause[];
+}
+
+/** Significant digits of every number shown to people (tables, summaries, progress). */
+const SIGNIFICANT = 6;
+
+/**
+ * One rule for numbers: 6 significant digits, no float noise (0.30000000000000004 is 0.3),
+ * no trailing zeros; text that is not a number (`unavailable`) as it is.
+ */
+export function formatNumber(value: string | number | undefined): string {
+  if (value === undefined) return '-';
+  const x = typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(x)) return String(value);
+  return String(Number(x.toPrecision(SIGNIFICANT)));
 }
 
 export function summarize(state: ExperimentState): RunSummary {
   const c = counts(state);
   const best = bestTrial(state);
+  const failures = failureCauses(state.trials);
   return {
     name: state.experiment.metadata.name,
     ...experimentStatus(state),
@@ -36,6 +54,7 @@ export function summarize(state: ExperimentState): RunSummary {
     ...(best
       ? { bestTrial: { name: best.name, parameterAssignments: best.parameterAssignments, observation: best.observation ?? { metrics: [] } } }
       : {}),
+    ...(failures.length > 0 ? { failures } : {}),
   };
 }
 
@@ -47,13 +66,22 @@ export function formatSummary(s: RunSummary): string {
     `Trials: ${t.total} total, ${t.succeeded} succeeded, ${t.failed} failed, ${t.earlyStopped} early stopped, ${t.metricsUnavailable} metrics unavailable, ${t.killed} killed`,
   ];
   if (s.bestTrial) {
-    const metrics = s.bestTrial.observation.metrics.map((m) => `${m.name} min=${m.min} max=${m.max} latest=${m.latest}`).join('; ');
-    const params = s.bestTrial.parameterAssignments.map((a) => `${a.name}=${a.value}`).join(' ');
-    lines.push(`Best trial ${s.bestTrial.name}: ${params}`, `  ${metrics}`);
+    lines.push(`Best trial ${s.bestTrial.name}: ${formatAssignments(s.bestTrial.parameterAssignments)}`, `  ${formatMetrics(s.bestTrial.observation)}`);
   } else {
     lines.push('No trial has an objective value yet.');
   }
+  for (const cause of s.failures ?? []) lines.push(formatFailureCause(cause));
   return lines.join('\n');
+}
+
+/** `lr=0.0123457 hidden=16`: values that are numbers by the one rule, others as they are. */
+export function formatAssignments(assignments: TrialRecord['parameterAssignments']): string {
+  return assignments.map((a) => `${a.name}=${formatNumber(a.value)}`).join(' ');
+}
+
+/** `loss min=0.1 max=0.9 latest=0.1; accuracy ...` */
+export function formatMetrics(observation: TrialRecord['observation']): string {
+  return (observation?.metrics ?? []).map((m) => `${m.name} min=${formatNumber(m.min)} max=${formatNumber(m.max)} latest=${formatNumber(m.latest)}`).join('; ');
 }
 
 /** One line of progress: done / active / failed and the best value so far. */
@@ -64,7 +92,7 @@ export function progressLine(state: ExperimentState): string {
   const best = bestTrial(state);
   const value = best ? objectiveValue(best, objective) : undefined;
   const bestText =
-    value === undefined ? 'no objective value yet' : `best ${objective.objectiveMetricName}=${value} (${strategyFor(objective, objective.objectiveMetricName)}) in ${best?.name}`;
+    value === undefined ? 'no objective value yet' : `best ${objective.objectiveMetricName}=${formatNumber(value)} (${strategyFor(objective, objective.objectiveMetricName)}) in ${best?.name}`;
   return `${state.experiment.metadata.name}: ${completedCount(c)}${max !== undefined ? `/${max}` : ''} done, ${c.running + c.pending} active, ${c.failed + c.metricsUnavailable} failed; ${bestText}`;
 }
 

@@ -5,13 +5,13 @@ import { detectGpus, parseGpuList } from '../../trials/gpus.js';
 import { errorMessage, formatIssue, ScribaError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import { runExperiment } from '../loop/run.js';
-import { restart, type ExperimentState } from '../loop/state.js';
+import { requeueTrial, restart, type ExperimentState } from '../loop/state.js';
 import { freshSeed } from '../rng.js';
 import { continueExperiment, openExperiment } from '../store/open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { checkLocalRun, killTrialProcesses, localRunner } from './local-run.js';
+import type { Io } from './io.js';
+import { checkLocalRun, killTrialProcesses, localRunNotice, localRunner } from './local-run.js';
 import { formatSummary, progressLine, summarize } from './output.js';
-import type { Io } from './main.js';
 
 export interface RunFlags {
   db: string;
@@ -49,9 +49,9 @@ export async function runFile(file: string, flags: RunFlags, io: Io): Promise<nu
 
 /** `scriba resume NAME`: continues an experiment after a crash, or restarts it with a larger maxTrialCount. */
 export async function resumeExperiment(name: string, flags: RunFlags, io: Io): Promise<number> {
-  const store = new SqliteStore(flags.db);
+  const store = asBadInput(() => new SqliteStore(flags.db, { create: false }));
   try {
-    const state = continueExperiment(store, name);
+    const state = asBadInput(() => continueExperiment(store, name));
     if (flags.maxTrialCount !== undefined && state.outcome) {
       const why = restart(state, { maxTrialCount: flags.maxTrialCount });
       if (why) throw new ScribaError('failed-precondition', `cannot restart ${name}: ${why}`);
@@ -64,6 +64,16 @@ export async function resumeExperiment(name: string, flags: RunFlags, io: Io): P
     return await execute(state, store, { ...flags, experimentDir: source ? dirname(source) : process.cwd(), gpuIds }, io);
   } finally {
     store.close();
+  }
+}
+
+/** A name or store that is not there is bad input to run commands (exit 2), not kubectl's NotFound. */
+function asBadInput<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof ScribaError && error.code === 'not-found') throw new ScribaError('invalid-argument', error.message);
+    throw error;
   }
 }
 
@@ -92,14 +102,23 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
   store.claim(name);
   // Processes of trials a killed run left behind; those trials run again from the start.
   killTrialProcesses(state, workDir);
+  const notice = localRunNotice(state.experiment);
+  if (notice) io.err(notice);
   const live = io.isTTY && !o.json;
+  // With --json, stdout is the summary alone; progress goes to stderr.
   const progress = (): void => {
     if (live) io.progress(progressLine(state));
-    else if (!o.json) io.out(progressLine(state));
+    else if (o.json) io.err(progressLine(state));
+    else io.out(progressLine(state));
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     killTrialProcesses(state, workDir);
+    // The store says what is true now: the killed trials are pending again, and nobody runs the experiment.
+    for (const trial of state.trials) {
+      if (trial.condition === 'Running') requeueTrial(state, trial.name, `The trial was running when the experiment was stopped (${signal}); it runs again from the start`);
+    }
     store.release(name);
+    store.close();
     io.err(`\nscriba: ${signal}: stopped; running trials will run again on \`scriba resume ${name}\``);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { algorithmNames, getAlgorithm } from '../../algorithms/registry.js';
 import { earlyStoppingNames } from '../../early-stopping/registry.js';
 import type { ClientTls } from '../../suggestion-service/client.js';
@@ -7,7 +7,8 @@ import type { ServerOptions, ServerTls } from '../../suggestion-service/server.j
 import { errorMessage, ScribaError } from '../errors.js';
 import { ObservationLogStore } from '../store/observation-log-store.js';
 import { DEFAULT_DB_PATH } from '../store/sqlite-store.js';
-import type { Io } from './main.js';
+import { action, conventions, execute, type Context } from './commander.js';
+import type { Io } from './io.js';
 
 export const SERVE_USAGE = `scriba serve suggestion --algorithm NAME|all [--port 6789] [--host 127.0.0.1]
 scriba serve early-stopping [--port 6788] [--host 127.0.0.1] [--db PATH]
@@ -23,53 +24,79 @@ const ALL_ALGORITHMS = 'all';
 
 const DEFAULT_PORTS = { suggestion: 6789, 'early-stopping': 6788, 'db-manager': 6789 } as const;
 
+type ServiceName = keyof typeof DEFAULT_PORTS;
+
+/** Flags of every service, each accepted by all three so that a misplaced one gets its own message. */
+const FLAGS: readonly { flags: string; help: string; services: readonly ServiceName[]; fallback?: string }[] = [
+  { flags: '--algorithm <name>', help: 'the algorithm served, or all (by the experiment\'s algorithmName)', services: ['suggestion'] },
+  { flags: '--port <port>', help: 'port to listen on (0: any free one)', services: ['suggestion', 'early-stopping', 'db-manager'] },
+  { flags: '--host <host>', help: 'address to listen on (0.0.0.0: every interface)', services: ['suggestion', 'early-stopping', 'db-manager'], fallback: '127.0.0.1' },
+  { flags: '--db <path>', help: 'the SQLite store of observation logs', services: ['early-stopping', 'db-manager'] },
+  { flags: '--tls-cert <file>', help: 'server certificate (PEM)', services: ['suggestion', 'early-stopping', 'db-manager'] },
+  { flags: '--tls-key <file>', help: 'server key (PEM)', services: ['suggestion', 'early-stopping', 'db-manager'] },
+  { flags: '--tls-client-ca <file>', help: 'CA of client certificates (mutual TLS)', services: ['suggestion', 'early-stopping', 'db-manager'] },
+  { flags: '--db-manager-ca <file>', help: 'CA of the DB managers that requests name', services: ['early-stopping'] },
+  { flags: '--db-manager-cert <file>', help: 'client certificate for the DB managers', services: ['early-stopping'] },
+  { flags: '--db-manager-key <file>', help: 'client key for the DB managers', services: ['early-stopping'] },
+  { flags: '--db-manager-server-name <name>', help: 'name the DB managers\' certificates carry', services: ['early-stopping'] },
+  { flags: '--max-message-mb <n>', help: 'largest message, in MiB', services: ['suggestion', 'early-stopping', 'db-manager'], fallback: '64' },
+  { flags: '--grace <seconds>', help: 'time running calls get on SIGTERM', services: ['suggestion', 'early-stopping', 'db-manager'], fallback: '10' },
+];
+
+const DESCRIPTIONS: Record<ServiceName, string> = {
+  suggestion: "Katib's Suggestion service (default port 6789)",
+  'early-stopping': "Katib's EarlyStopping service, medianstop (default port 6788)",
+  'db-manager': "Katib's DBManager service, observation logs in SQLite (default port 6789)",
+};
+
 /**
  * `scriba serve ...`: Katib's gRPC services until SIGTERM or SIGINT (or until `stopped()`
- * resolves), then a graceful shutdown. Returns the exit code.
+ * resolves), then a graceful shutdown.
  */
-export async function serve(args: readonly string[], io: Io, stopped: () => Promise<unknown> = signalled): Promise<number> {
-  const [what, ...rest] = args;
-  if (what === 'help' || what === '--help' || what === '-h') {
-    io.out(SERVE_USAGE);
-    return 0;
+export function serveCommand(ctx: Context, stopped: () => Promise<unknown> = signalled): Command {
+  const command = new Command('serve')
+    .description("Katib's gRPC services: suggestion, early-stopping, db-manager")
+    .argument('[service]', 'suggestion, early-stopping or db-manager')
+    .addHelpText('after', `\n${SERVE_USAGE}`)
+    .action(action(ctx, (what: string | undefined) => {
+      throw usage(`serve: expected suggestion, early-stopping or db-manager, got ${what ?? 'nothing'}`);
+    }));
+  for (const what of Object.keys(DEFAULT_PORTS) as ServiceName[]) {
+    const sub = command.command(what).description(DESCRIPTIONS[what]);
+    for (const f of FLAGS) {
+      const option = new Option(f.flags, f.help);
+      if (f.fallback !== undefined) option.default(f.fallback);
+      if (!f.services.includes(what)) option.hideHelp();
+      sub.addOption(option);
+    }
+    sub.action(action(ctx, (opts: Record<string, string | undefined>) => runService(what, kebabKeys(opts), ctx.io, stopped)));
   }
-  if (what !== 'suggestion' && what !== 'early-stopping' && what !== 'db-manager') {
-    throw usage(`serve: expected suggestion, early-stopping or db-manager, got ${what ?? 'nothing'}`);
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      strict: true,
-      options: {
-        algorithm: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        db: { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-client-ca': { type: 'string' },
-        'db-manager-ca': { type: 'string' },
-        'db-manager-cert': { type: 'string' },
-        'db-manager-key': { type: 'string' },
-        'db-manager-server-name': { type: 'string' },
-        'max-message-mb': { type: 'string', default: '64' },
-        grace: { type: 'string', default: '10' },
-      },
-    });
-  } catch (error) {
-    throw usage(`serve: ${errorMessage(error)}`);
-  }
-  const v = parsed.values;
+  return command;
+}
+
+/** `scriba serve ARGS` on its own, as a test or an embedding program calls it. */
+export function serve(args: readonly string[], io: Io, stopped: () => Promise<unknown> = signalled): Promise<number> {
+  const ctx: Context = { io, argv: ['serve', ...args], code: 0 };
+  const program = new Command('scriba').addCommand(serveCommand(ctx, stopped));
+  conventions(program, io);
+  return execute(program, ctx);
+}
+
+/** Commander's camelCase option names back to the flags' own (`tlsCert` to `tls-cert`). */
+function kebabKeys(opts: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(opts).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]));
+}
+
+async function runService(what: ServiceName, v: Record<string, string | undefined>, io: Io, stopped: () => Promise<unknown>): Promise<number> {
   const port = integer(v.port ?? String(DEFAULT_PORTS[what]), '--port', 0, 65535);
-  const maxMessageBytes = integer(v['max-message-mb'], '--max-message-mb', 1, 2047) * 1024 * 1024;
-  const graceMs = integer(v.grace, '--grace', 0, 3600) * 1000;
+  const maxMessageBytes = integer(v['max-message-mb'] ?? '64', '--max-message-mb', 1, 2047) * 1024 * 1024;
+  const graceMs = integer(v.grace ?? '10', '--grace', 0, 3600) * 1000;
   if (what !== 'suggestion' && v.algorithm !== undefined) throw usage(`serve ${what}: --algorithm is for scriba serve suggestion`);
   const dbManagerFlag = (['db-manager-ca', 'db-manager-cert', 'db-manager-key', 'db-manager-server-name'] as const).find((f) => v[f] !== undefined);
   if (what !== 'early-stopping' && dbManagerFlag) throw usage(`serve ${what}: --${dbManagerFlag} is for scriba serve early-stopping`);
   if (what === 'suggestion' && v.db !== undefined) throw usage('serve suggestion: --db is for early-stopping and db-manager (suggestions are computed from the request alone)');
 
-  const options: ServerOptions = { host: v.host, port, maxMessageBytes, onInternalError: (method, details) => io.err(`scriba: ${method} failed: ${details}`) };
+  const options: ServerOptions = { host: v.host ?? '127.0.0.1', port, maxMessageBytes, onInternalError: (method, details) => io.err(`scriba: ${method} failed: ${details}`) };
   const tls = readTls(v['tls-cert'], v['tls-key'], v['tls-client-ca']);
   if (tls) options.tls = tls;
   let store: ObservationLogStore | undefined;
@@ -171,5 +198,5 @@ function integer(value: string, flag: string, min: number, max: number): number 
 }
 
 function usage(message: string): ScribaError {
-  return new ScribaError('invalid-argument', `${message}\n\n${SERVE_USAGE}`);
+  return new ScribaError('invalid-argument', message);
 }

@@ -1,4 +1,5 @@
 import { algorithmNames, KATIB_ALGORITHM_NAMES, unknownAlgorithmMessage } from '../../algorithms/registry.js';
+import { earlyStoppingNames, getEarlyStopping } from '../../early-stopping/registry.js';
 import { checkParameter } from '../search-space/check.js';
 import {
   METRIC_STRATEGIES,
@@ -115,6 +116,9 @@ function checkAlgorithms(spec: ExperimentSpec, add: Add): void {
   if (!es.algorithmName) add('spec.earlyStopping.algorithmName', 'must be specified');
   else if (!EARLY_STOPPING_NAMES.includes(es.algorithmName)) {
     add('spec.earlyStopping.algorithmName', `unknown early stopping algorithm name ${es.algorithmName}; expected ${EARLY_STOPPING_NAMES.join(', ')}`);
+  } else if (earlyStoppingNames().includes(es.algorithmName)) {
+    // Katib's ValidateEarlyStoppingSettings (katib-spec §5), the same check the gRPC service runs.
+    for (const issue of getEarlyStopping(es.algorithmName).validateSettings(es)) add(issue.path, issue.message);
   }
 }
 

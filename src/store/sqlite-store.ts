@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ScribaError } from '../errors.js';
@@ -6,68 +6,26 @@ import type { Experiment } from '../experiment/types.js';
 import { trialIndex, type ExperimentCondition, type ExperimentState, type StateRecorder } from '../loop/state.js';
 import type { TerminalCondition } from '../loop/status.js';
 import type { MetricLog, TrialRecord } from '../trial/types.js';
+import { migrate, toTrial, type ExperimentRow, type TrialRow } from './schema.js';
 
 export const DEFAULT_DB_PATH = '.scriba/scriba.db';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS experiments (
-  name        TEXT PRIMARY KEY,
-  experiment  TEXT NOT NULL,            -- the defaulted Katib Experiment, JSON
-  seed        INTEGER NOT NULL,
-  conditions  TEXT NOT NULL,            -- status.conditions, JSON
-  outcome     TEXT,                     -- the terminal condition once complete, JSON
-  exhausted   INTEGER NOT NULL DEFAULT 0,
-  owner_pid   INTEGER,                  -- the process running it now
-  source      TEXT,                     -- the file it was read from, if any
-  created_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trials (
-  name            TEXT PRIMARY KEY,
-  experiment      TEXT NOT NULL REFERENCES experiments(name) ON DELETE CASCADE,
-  seq             INTEGER NOT NULL,     -- creation order within the experiment
-  assignments     TEXT NOT NULL,
-  labels          TEXT,
-  condition       TEXT NOT NULL,
-  conditions      TEXT NOT NULL,
-  observation     TEXT,
-  creation_time   TEXT NOT NULL,
-  start_time      TEXT,
-  completion_time TEXT
-);
-CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment, seq);
--- Katib's DB manager rows: (trial, timestamp, metric, value).
-CREATE TABLE IF NOT EXISTS observation_logs (
-  trial_name  TEXT NOT NULL REFERENCES trials(name) ON DELETE CASCADE,
-  time_stamp  TEXT NOT NULL,
-  metric_name TEXT NOT NULL,
-  value       TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS logs_by_trial ON observation_logs(trial_name);
-`;
+/** How often a running experiment's owner records that it is alive. */
+export const HEARTBEAT_MS = 10_000;
+/** A heartbeat older than this means the owner hangs, or its pid now names another process. */
+export const STALE_AFTER_MS = 120_000;
 
-interface ExperimentRow {
-  name: string;
-  experiment: string;
-  seed: number;
-  conditions: string;
-  outcome: string | null;
-  exhausted: number;
-  owner_pid: number | null;
-  source: string | null;
-  created_at: string;
+export interface StoreOptions {
+  /** Create the file (and its folder) when missing. Default true; readers pass false. */
+  create?: boolean;
 }
 
-interface TrialRow {
-  name: string;
-  seq: number;
-  assignments: string;
-  labels: string | null;
-  condition: string;
-  conditions: string;
-  observation: string | null;
-  creation_time: string;
-  start_time: string | null;
-  completion_time: string | null;
+/** Who runs an experiment, as the store knows it. */
+export interface Owner {
+  pid?: number;
+  heartbeatAt?: string;
+  /** The owner process exists and its heartbeat is fresh (or it predates heartbeats). */
+  alive: boolean;
 }
 
 /**
@@ -78,24 +36,32 @@ interface TrialRow {
 export class SqliteStore implements StateRecorder {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly heartbeats = new Map<string, NodeJS.Timeout>();
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  constructor(
+    readonly path: string,
+    options: StoreOptions = {},
+  ) {
+    const create = options.create ?? true;
+    if (!create && path !== ':memory:' && !existsSync(path)) {
+      throw new ScribaError('not-found', `no store at ${path}: run an experiment first, or pass --db`);
+    }
     try {
-      this.db = new Database(path);
+      if (create && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path, { fileMustExist: !create });
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL is durable across a killed process (the WAL is in the OS cache); only a power cut can lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      migrate(this.db);
     } catch (error) {
       throw new ScribaError('invalid-argument', `cannot open the store ${path}: ${(error as Error).message}`);
     }
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL is durable across a killed process (the WAL is in the OS cache); only a power cut can lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
     this.statements = {
       insertExperiment: this.db.prepare(
-        `INSERT INTO experiments (name, experiment, seed, conditions, outcome, exhausted, owner_pid, source, created_at)
-         VALUES (@name, @experiment, @seed, @conditions, @outcome, @exhausted, @owner_pid, @source, @created_at)`,
+        `INSERT INTO experiments (name, experiment, seed, conditions, outcome, exhausted, owner_pid, heartbeat_at, source, created_at)
+         VALUES (@name, @experiment, @seed, @conditions, @outcome, @exhausted, @owner_pid, @heartbeat_at, @source, @created_at)`,
       ),
       updateExperiment: this.db.prepare(
         `UPDATE experiments SET experiment = @experiment, conditions = @conditions, outcome = @outcome, exhausted = @exhausted WHERE name = @name`,
@@ -108,11 +74,14 @@ export class SqliteStore implements StateRecorder {
       ),
       insertLog: this.db.prepare(`INSERT INTO observation_logs (trial_name, time_stamp, metric_name, value) VALUES (?, ?, ?, ?)`),
       clearLogs: this.db.prepare(`DELETE FROM observation_logs WHERE trial_name = ?`),
-      setOwner: this.db.prepare(`UPDATE experiments SET owner_pid = ? WHERE name = ?`),
+      setOwner: this.db.prepare(`UPDATE experiments SET owner_pid = ?, heartbeat_at = ? WHERE name = ?`),
+      beat: this.db.prepare(`UPDATE experiments SET heartbeat_at = ? WHERE name = ? AND owner_pid = ?`),
     };
   }
 
   close(): void {
+    for (const timer of this.heartbeats.values()) clearInterval(timer);
+    this.heartbeats.clear();
     this.db.close();
   }
 
@@ -124,6 +93,7 @@ export class SqliteStore implements StateRecorder {
       ...this.experimentFields(state),
       seed: state.seed,
       owner_pid: process.pid,
+      heartbeat_at: new Date().toISOString(),
       source: source ?? null,
       created_at: state.conditions[0]?.lastTransitionTime ?? new Date().toISOString(),
     });
@@ -139,15 +109,22 @@ export class SqliteStore implements StateRecorder {
 
   /** The pid recorded as running the experiment, if that process is still alive and is not this one. */
   liveOwner(name: string): number | undefined {
-    const row = this.db.prepare('SELECT owner_pid FROM experiments WHERE name = ?').get(name) as { owner_pid: number | null } | undefined;
-    const pid = row?.owner_pid;
-    if (!pid || pid === process.pid) return undefined;
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      return undefined;
-    }
+    const owner = this.owner(name);
+    return owner.alive && owner.pid !== process.pid ? owner.pid : undefined;
+  }
+
+  /**
+   * Who runs the experiment: the recorded pid and heartbeat, and whether that process is
+   * still there. A stale heartbeat counts as gone: the pid may have been reused.
+   */
+  owner(name: string, now = Date.now()): Owner {
+    const row = this.db.prepare('SELECT owner_pid, heartbeat_at FROM experiments WHERE name = ?').get(name) as
+      | Pick<ExperimentRow, 'owner_pid' | 'heartbeat_at'>
+      | undefined;
+    const pid = row?.owner_pid ?? undefined;
+    const heartbeatAt = row?.heartbeat_at ?? undefined;
+    const fresh = heartbeatAt === undefined || now - Date.parse(heartbeatAt) <= STALE_AFTER_MS;
+    return { ...(pid ? { pid } : {}), ...(heartbeatAt ? { heartbeatAt } : {}), alive: pid !== undefined && fresh && processExists(pid) };
   }
 
   /** The file the experiment was read from, if it came from one. */
@@ -162,12 +139,43 @@ export class SqliteStore implements StateRecorder {
     return row?.created_at;
   }
 
+  /** Records this process as the experiment's owner and keeps its heartbeat until `release` or `close`. */
   claim(name: string): void {
-    this.statements.setOwner.run(process.pid, name);
+    this.statements.setOwner.run(process.pid, new Date().toISOString(), name);
+    clearInterval(this.heartbeats.get(name));
+    const timer = setInterval(() => {
+      try {
+        this.statements.beat.run(new Date().toISOString(), name, process.pid);
+      } catch {
+        // busy or closed: the next beat tries again, and a missed one only ages the heartbeat
+      }
+    }, HEARTBEAT_MS);
+    timer.unref();
+    this.heartbeats.set(name, timer);
   }
 
   release(name: string): void {
-    this.statements.setOwner.run(null, name);
+    clearInterval(this.heartbeats.get(name));
+    this.heartbeats.delete(name);
+    this.statements.setOwner.run(null, null, name);
+  }
+
+  /**
+   * Removes the experiment, its trials and their observation logs (Katib's DB-manager rows
+   * of those trials included); returns the names of the trials removed.
+   */
+  deleteExperiment(name: string): string[] {
+    const trials = (this.db.prepare('SELECT name FROM trials WHERE experiment = ?').all(name) as { name: string }[]).map((r) => r.name);
+    const katibLogs = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'katib_observation_logs'").get() !== undefined;
+    this.db.transaction(() => {
+      if (katibLogs) {
+        const remove = this.db.prepare('DELETE FROM katib_observation_logs WHERE trial_name = ?');
+        for (const trial of trials) remove.run(trial);
+      }
+      // trials and observation_logs go with it (ON DELETE CASCADE)
+      this.db.prepare('DELETE FROM experiments WHERE name = ?').run(name);
+    })();
+    return trials;
   }
 
   /** The experiment as it was last recorded, with this store as its recorder. */
@@ -216,6 +224,12 @@ export class SqliteStore implements StateRecorder {
     return row?.experiment;
   }
 
+  /** A trial's latest condition, read alone (a follower polls it). */
+  trialCondition(trialName: string): TrialRecord['condition'] | undefined {
+    const row = this.db.prepare('SELECT condition FROM trials WHERE name = ?').get(trialName) as { condition: TrialRecord['condition'] } | undefined;
+    return row?.condition;
+  }
+
   // --- StateRecorder ---
 
   experimentChanged(state: ExperimentState): void {
@@ -260,17 +274,13 @@ export class SqliteStore implements StateRecorder {
   }
 }
 
-function toTrial(row: TrialRow): TrialRecord {
-  const trial: TrialRecord = {
-    name: row.name,
-    parameterAssignments: JSON.parse(row.assignments) as TrialRecord['parameterAssignments'],
-    condition: row.condition as TrialRecord['condition'],
-    conditions: JSON.parse(row.conditions) as TrialRecord['conditions'],
-    creationTime: row.creation_time,
-  };
-  if (row.labels) trial.labels = JSON.parse(row.labels) as Record<string, string>;
-  if (row.observation) trial.observation = JSON.parse(row.observation) as TrialRecord['observation'] & object;
-  if (row.start_time) trial.startTime = row.start_time;
-  if (row.completion_time) trial.completionTime = row.completion_time;
-  return trial;
+/** Whether a process of this pid exists (perhaps under another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jobExperimentYaml } from '../support/katib-yaml.js';
+import { waitFor } from './support.js';
 
 // kill -9 of `scriba run` (and of each `scriba resume`) at several moments, then a last
 // resume: the experiment must end with exactly maxTrialCount trials, none lost, none twice.
@@ -32,9 +33,13 @@ afterAll(async () => {
 function start(args: string[]) {
   const child = spawn(process.execPath, [bin, ...args, '--db', join(dir, 'scriba.db'), '--json', '--gpus', 'none'], { cwd: dir });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stdout: () => stdout };
+  // With --json, stderr has one progress line per finished trial.
+  const finished = () => stderr.split('\n').filter((l) => l.startsWith('crash-test: ')).length;
+  return { child, exited, stdout: () => stdout, finished };
 }
 
 /** Processes still carrying a trial of this experiment in their environment. */
@@ -52,12 +57,14 @@ function liveTrialProcesses(): number[] {
 }
 
 test('kill -9 at several moments, then resume: exactly maxTrialCount trials, none lost or counted twice', async () => {
-  const delays = [350, 700, 500, 900, 450]; // ms after each start; each lands while trials run
+  // Each kill lands after this many trials of that run finished, while the others run:
+  // 9 of 16 at most, so every run is killed before the experiment ends, however slow the machine.
+  const after = [1, 2, 1, 3, 2];
   let first = true;
-  for (const delay of delays) {
+  for (const count of after) {
     const p = start(first ? ['run', 'crash.yaml'] : ['resume', 'crash-test']);
     first = false;
-    await new Promise((r) => setTimeout(r, delay));
+    await waitFor(() => (p.finished() >= count ? true : undefined), `${count} finished trials`);
     p.child.kill('SIGKILL');
     await p.exited;
   }

@@ -47,8 +47,12 @@ describe('scriba run --json on the examples', () => {
   ] as const)('%s', async (file, name, max, params) => {
     const db = join(dir, `${name}.db`);
     const { code, stdout, stderr } = await scriba(['run', file, '--db', db, '--json', '--gpus', 'none']);
-    expect(stderr).toBe('');
     expect(code).toBe(0);
+    // stderr: the local-run notice once, then one progress line per finished trial
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('scriba: a local run pulls no container images: each trial runs its command on this host (image node:20 is not used); paths in the command must exist here');
+    expect(lines.slice(1)).toHaveLength(max);
+    expect(lines.at(-1)).toMatch(new RegExp(`^${name}: ${max}/${max} done, 0 active, 0 failed; best \\w+=\\S+ \\(m(in|ax)\\) in ${name}-\\w{8}$`));
     const summary = JSON.parse(stdout) as Summary; // stdout is exactly one JSON object
     expect(summary).toMatchObject({ name, status: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
     expect(summary.trials).toMatchObject({ total: max, succeeded: max, failed: 0, metricsUnavailable: 0, earlyStopped: 0, killed: 0 });
@@ -71,7 +75,7 @@ describe('scriba run --json on the examples', () => {
   test('get experiments and get trial show what the store holds', async () => {
     const db = join(dir, 'two-moons-file-json.db');
     const list = await scriba(['get', 'experiments', '--db', db]);
-    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+REASON\s+TRIALS\s+SUCCEEDED\s+FAILED\s+BEST\s+AGE$/);
+    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+REASON\s+TRIALS\s+SUCCEEDED\s+FAILED\s+BEST\(loss\)\s+AGE$/);
     expect(list.stdout).toMatch(/two-moons-file-json\s+Succeeded\s+ExperimentMaxTrialsReached\s+4\s+4\s+0/);
     const trials = await scriba(['get', 'trials', 'two-moons-file-json', '--db', db]);
     const first = trials.stdout.split('\n')[1]!.split(/\s+/)[0]!;

@@ -1,0 +1,108 @@
+import { Command, Option } from 'commander';
+import { DEFAULT_DB_PATH } from '../store/sqlite-store.js';
+import { packageVersion } from '../version.js';
+import { benchCommand } from './bench-command.js';
+import { action, dbOption, integer, usageError, type Context } from './commander.js';
+import { deleteExperiment } from './delete.js';
+import { describeExperiment, describeTrial } from './describe.js';
+import { getExperiments, getTrial, getTrials, OUTPUT_FORMATS, type GetFlags, type OutputFormat } from './get.js';
+import { trialLogs } from './logs.js';
+import { resumeExperiment, runFile, type RunFlags } from './run.js';
+import { serveCommand } from './serve.js';
+import { validateFiles } from './validate-files.js';
+
+const FOOTER = `
+The store defaults to ${DEFAULT_DB_PATH}; trials run in its folder, under trials/.
+Exit codes: 0 success (experiment Succeeded), 1 experiment Failed, file invalid or name not found, 2 bad input.`;
+
+interface RunOptions {
+  db: string;
+  json?: boolean;
+  seed?: string;
+  gpus?: string;
+  timeout?: string;
+  maxTrialCount?: string;
+}
+
+function runFlags(o: RunOptions): RunFlags {
+  return {
+    db: o.db,
+    json: o.json === true,
+    ...(o.seed !== undefined ? { seed: integer(o.seed, '--seed', 0) } : {}),
+    ...(o.gpus !== undefined ? { gpus: o.gpus } : {}),
+    ...(o.timeout !== undefined ? { timeoutSeconds: integer(o.timeout, '--timeout', 1) } : {}),
+    ...(o.maxTrialCount !== undefined ? { maxTrialCount: integer(o.maxTrialCount, '--max-trial-count', 1) } : {}),
+  };
+}
+
+/** `-o FORMAT`, with `--json` kept as the older spelling of `-o json`. */
+function getFlags(o: { db: string; output?: OutputFormat; json?: boolean }): GetFlags {
+  if (o.json && o.output !== undefined && o.output !== 'json') throw usageError(`--json and -o ${o.output} ask for different formats; give one`);
+  return { db: o.db, output: o.json ? 'json' : (o.output ?? 'table') };
+}
+
+function withGetOptions(c: Command): Command {
+  return c
+    .addOption(dbOption())
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS))
+    .option('--json', 'the same as -o json');
+}
+
+function runOptions(c: Command): Command {
+  return c
+    .addOption(dbOption())
+    .option('--json', 'stdout: the summary as one JSON object; progress on stderr')
+    .option('--gpus <list>', 'GPUs to hand out: 0,1,... | all | none (default: what nvidia-smi lists)')
+    .option('--timeout <seconds>', 'wall-clock limit of each trial');
+}
+
+/** The whole command line; each action parses, calls one function, and returns its exit code. */
+export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unknown> } = {}): Command {
+  const io = ctx.io;
+  const program = new Command('scriba')
+    .description("Hyperparameter tuning speaking Kubeflow Katib's Experiment: run one here, inspect its store, serve Katib's gRPC API")
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .addHelpText('after', FOOTER);
+
+  program.command('validate').description('check Katib Experiment YAML/JSON files').argument('<files...>')
+    .action(action(ctx, (files: string[]) => validateFiles(files, io)));
+
+  runOptions(program.command('run').description('run an Experiment here, trials as local processes').argument('<file>'))
+    .option('--seed <n>', 'seed of a new experiment')
+    .action(action(ctx, (file: string, o: RunOptions) => runFile(file, runFlags(o), io)));
+
+  runOptions(program.command('resume').description('continue an experiment after a crash or Ctrl-C').argument('<name>'))
+    .option('--max-trial-count <n>', 'raise maxTrialCount (restarts a LongRunning experiment that ended)')
+    .action(action(ctx, (name: string, o: RunOptions) => resumeExperiment(name, runFlags(o), io)));
+
+  const get = program.command('get').description('get experiments [NAME] | trials EXPERIMENT | trial NAME (-o json|yaml|wide|name)');
+  withGetOptions(get.command('experiments').alias('experiment').description('every experiment in the store, or the one named').argument('[name]'))
+    .action(action(ctx, (name: string | undefined, o: Parameters<typeof getFlags>[0]) => getExperiments(name, getFlags(o), io)));
+  withGetOptions(get.command('trials').description("an experiment's trials").argument('<experiment>'))
+    .action(action(ctx, (name: string, o: Parameters<typeof getFlags>[0]) => getTrials(name, getFlags(o), io)));
+  withGetOptions(get.command('trial').description('one trial (-o yaml: with its observation log)').argument('<name>'))
+    .action(action(ctx, (name: string, o: Parameters<typeof getFlags>[0]) => getTrial(name, getFlags(o), io)));
+
+  const describe = program.command('describe').description('describe experiment NAME | trial NAME');
+  describe.command('experiment').description('conditions, counts, best trial, failure causes, settings, parameters').argument('<name>').addOption(dbOption())
+    .action(action(ctx, (name: string, o: { db: string }) => describeExperiment(name, o.db, io)));
+  describe.command('trial').description('status, times, parameters, metrics, conditions').argument('<name>').addOption(dbOption())
+    .action(action(ctx, (name: string, o: { db: string }) => describeTrial(name, o.db, io)));
+
+  const remove = program.command('delete').description('delete experiment NAME: its trials, logs and trial directories');
+  remove.command('experiment').description('the experiment, its trials, observation logs and trial directories').argument('<name>').addOption(dbOption())
+    .option('--ignore-not-found', 'a missing experiment is not an error')
+    .action(action(ctx, (name: string, o: { db: string; ignoreNotFound?: boolean }) => deleteExperiment(name, { db: o.db, ignoreNotFound: o.ignoreNotFound === true }, io)));
+
+  program.command('logs').description("what a trial's process printed").argument('<trial>').addOption(dbOption())
+    .option('-f, --follow', 'keep printing until the trial ends')
+    .action(action(ctx, (trial: string, o: { db: string; follow?: boolean }) => trialLogs(trial, { db: o.db, follow: o.follow === true }, io)));
+
+  program.addCommand(benchCommand(ctx));
+  program.addCommand(serveCommand(ctx, deps.stopped));
+  program.command('version').description('print the version').action(action(ctx, () => {
+    io.out(packageVersion());
+    return 0;
+  }));
+  return program;
+}
