@@ -68,7 +68,8 @@ export function formatSummary(s: RunSummary): string {
   if (s.bestTrial) {
     lines.push(`Best trial ${s.bestTrial.name}: ${formatAssignments(s.bestTrial.parameterAssignments)}`, `  ${formatMetrics(s.bestTrial.observation)}`);
   } else {
-    lines.push('No trial has an objective value yet.');
+    const finished = s.status === 'Succeeded' || s.status === 'Failed';
+    lines.push(finished ? 'No best trial: no trial succeeded with a usable objective value.' : 'No trial has an objective value yet.');
   }
   for (const cause of s.failures ?? []) lines.push(formatFailureCause(cause));
   return lines.join('\n');
