@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
@@ -12,6 +13,8 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import type { Io } from './io.js';
 import { checkLocalRun, killTrialProcesses, localRunNotice, localRunner } from './local-run.js';
 import { formatSummary, progressLine, summarize } from './output.js';
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface RunFlags {
   db: string;
@@ -120,10 +123,10 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
     store.release(name);
     store.close();
     io.err(`\nscriba: ${signal}: stopped; running trials will run again on \`scriba resume ${name}\``);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(128 + (os.constants.signals[signal] ?? 15));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // SIGHUP (the terminal closed) stops the run as SIGTERM does, rather than orphaning its trials.
+  for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
   // On a terminal the line is redrawn as trials start and end; elsewhere one line per finished trial.
   const ticker = live ? setInterval(progress, 250) : undefined;
   try {
@@ -135,8 +138,7 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
     });
   } finally {
     if (ticker) clearInterval(ticker);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     store.release(name);
   }
   if (live) io.progress('');

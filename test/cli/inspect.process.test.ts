@@ -181,14 +181,18 @@ describe('a run in progress, and one whose runner is gone', () => {
     expect((await scriba(['get', 'experiment', 'killed', '--db', db])).stdout).toMatch(/^killed\s+Succeeded\s/m);
   });
 
-  test('SIGINT: the running trials are pending again and the experiment is Interrupted', async () => {
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s: the running trials are pending again and the experiment is Interrupted', async (signal, code) => {
     await rm(gate(), { force: true });
-    const db = join(dir, 'interrupted.db');
+    const db = join(dir, `interrupted-${signal}.db`);
     const run = start(['run', await waiting('interrupted'), '--db', db, '--gpus', 'none', '--json']);
     const running = [await waitFor(() => trialsIn(db, 'Running')?.[0], 'a running trial')];
-    run.child.kill('SIGINT');
-    expect(await run.exited).toBe(130);
-    expect(run.stderr()).toContain('scriba: SIGINT: stopped; running trials will run again on `scriba resume interrupted`');
+    run.child.kill(signal);
+    expect(await run.exited).toBe(code);
+    expect(run.stderr()).toContain(`scriba: ${signal}: stopped; running trials will run again on \`scriba resume interrupted\``);
     expect(trialsIn(db, 'Running')).toEqual([]);
     expect(trialsIn(db, 'Created')).toEqual(running);
     const view = JSON.parse((await scriba(['get', 'experiment', 'interrupted', '-o', 'json', '--db', db])).stdout) as { status: string; message: string; owner: object };
