@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCollector } from '../../metrics-collector/collector.js';
@@ -64,6 +65,15 @@ function sampleContainer(experiment: Experiment): Container {
  * What a cluster user must know before the first trial: the image is not pulled, and the
  * command runs on this host, so paths inside the image (/opt/...) do not exist here.
  */
+/**
+ * How many trial processes a local run starts at once unless `--max-parallel` says: four
+ * per CPU, at least 8 — Katib's parallelTrialCount is sized for a cluster, and a million
+ * processes on one machine is never what was meant.
+ */
+export function defaultMaxParallel(): number {
+  return Math.max(8, 4 * os.availableParallelism());
+}
+
 export function localRunNotice(experiment: Experiment): string | undefined {
   let container: Container;
   try {

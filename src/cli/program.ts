@@ -6,6 +6,7 @@ import { action, dbOption, integer, usageError, type Context } from './commander
 import { deleteExperiment } from './delete.js';
 import { describeExperiment, describeTrial } from './describe.js';
 import { getExperiments, getTrial, getTrials, OUTPUT_FORMATS, type GetFlags, type OutputFormat } from './get.js';
+import { defaultMaxParallel } from './local-run.js';
 import { trialLogs } from './logs.js';
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
 import { serveCommand } from './serve.js';
@@ -22,6 +23,7 @@ interface RunOptions {
   gpus?: string;
   timeout?: string;
   maxTrialCount?: string;
+  maxParallel?: string;
 }
 
 function runFlags(o: RunOptions): RunFlags {
@@ -32,6 +34,7 @@ function runFlags(o: RunOptions): RunFlags {
     ...(o.gpus !== undefined ? { gpus: o.gpus } : {}),
     ...(o.timeout !== undefined ? { timeoutSeconds: integer(o.timeout, '--timeout', 1) } : {}),
     ...(o.maxTrialCount !== undefined ? { maxTrialCount: integer(o.maxTrialCount, '--max-trial-count', 1) } : {}),
+    ...(o.maxParallel !== undefined ? { maxParallel: integer(o.maxParallel, '--max-parallel', 1) } : {}),
   };
 }
 
@@ -53,7 +56,8 @@ function runOptions(c: Command): Command {
     .addOption(dbOption())
     .option('--json', 'stdout: the summary as one JSON object; progress on stderr')
     .option('--gpus <list>', 'GPUs to hand out: 0,1,... | all | none (default: what nvidia-smi lists)')
-    .option('--timeout <seconds>', 'wall-clock limit of each trial');
+    .option('--timeout <seconds>', 'wall-clock limit of each trial')
+    .option('--max-parallel <n>', `most trial processes at once, whatever parallelTrialCount says (default ${defaultMaxParallel()}: 4 per CPU, at least 8)`);
 }
 
 /** The whole command line; each action parses, calls one function, and returns its exit code. */

@@ -11,7 +11,7 @@ import { freshSeed } from '../rng.js';
 import { continueExperiment, openExperiment } from '../store/open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Io } from './io.js';
-import { checkLocalRun, killTrialProcesses, localRunNotice, localRunner } from './local-run.js';
+import { checkLocalRun, defaultMaxParallel, killTrialProcesses, localRunNotice, localRunner } from './local-run.js';
 import { formatSummary, progressLine, summarize } from './output.js';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -22,6 +22,7 @@ export interface RunFlags {
   seed?: number;
   gpus?: string;
   timeoutSeconds?: number;
+  maxParallel?: number;
   maxTrialCount?: number;
 }
 
@@ -107,6 +108,11 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
   killTrialProcesses(state, workDir);
   const notice = localRunNotice(state.experiment);
   if (notice) io.err(notice);
+  const maxParallel = o.maxParallel ?? defaultMaxParallel();
+  const parallel = state.experiment.spec.parallelTrialCount ?? 3;
+  if (parallel > maxParallel) {
+    io.err(`scriba: parallelTrialCount ${parallel} is more than this machine runs at once; at most ${maxParallel} trials run together (--max-parallel N to change it)`);
+  }
   const live = io.isTTY && !o.json;
   // With --json, stdout is the summary alone; progress goes to stderr.
   const progress = (): void => {
@@ -133,6 +139,7 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
     await runExperiment({
       experiment: state,
       algorithm: getAlgorithm(state.experiment.spec.algorithm?.algorithmName ?? 'random'),
+      maxParallel,
       runner: localRunner({ workDir, gpuIds: o.gpuIds, experimentDir: o.experimentDir, ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}) }),
       onTrialComplete: progress,
     });

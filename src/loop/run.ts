@@ -36,6 +36,8 @@ export interface RunOptions {
    * experiment then ends with it, unless one of Katib's terminal rules fired meanwhile.
    */
   stop?: () => TerminalCondition | undefined;
+  /** At most this many trials run at once, whatever parallelTrialCount says (the machine's limit). */
+  maxParallel?: number;
 }
 
 /**
@@ -72,7 +74,8 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     updateStatus(state);
     stopped ??= options.stop?.();
     if (!state.outcome && !state.exhausted && !stopped) {
-      const count = trialsToAdd(experiment.spec, counts(state));
+      const c = counts(state);
+      const count = Math.min(trialsToAdd(experiment.spec, c), Math.max((options.maxParallel ?? Infinity) - activeCount(c), 0));
       if (count > 0) {
         const reply = await requestSuggestions(state, algorithm, count);
         if (reply === undefined) continue; // the suggestion failed; the experiment is now Failed
