@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LatencyFile, SyntheticFile, SyntheticRun } from '../../bench/protocol.js';
-import { buildReport, formatMs, roundHalfEven, writeReport } from '../../bench/report/index.js';
+import { buildReport, formatMs, PROTOCOL_DOC, protocolDocPath, protocolLinkFrom, roundHalfEven, writeReport } from '../../bench/report/index.js';
 import { ScribaError } from '../../src/errors.js';
 
 const F_STAR: Record<string, [number, number]> = { branin: [2, 0.397887357729738], hartmann3: [3, -3.862779787332663], sphere10: [10, 0] };
@@ -260,8 +260,34 @@ describe('writeReport', () => {
     writeFileSync(input, JSON.stringify(QUALITY[0]));
     const written = await writeReport([input], join(dir, 'out'), { title: 'T' });
     expect(written).toEqual(['README.md', 'branin.svg', 'hartmann3.svg'].map((f) => join(dir, 'out', f)));
-    expect(readFileSync(join(dir, 'out', 'README.md'), 'utf8')).toBe(buildReport(QUALITY, { title: 'T' }).markdown);
+    const protocolLink = protocolLinkFrom(join(dir, 'out')) as string;
+    expect(readFileSync(join(dir, 'out', 'README.md'), 'utf8')).toBe(buildReport(QUALITY, { title: 'T', protocolLink }).markdown);
     expect(existsSync(join(dir, 'out', 'hartmann3.svg'))).toBe(true);
+  });
+
+  test('the report links the protocol document from wherever it is written', async () => {
+    const doc = protocolDocPath();
+    expect(doc).toBe(join(import.meta.dirname, '..', '..', PROTOCOL_DOC));
+    const dir = temp();
+    const input = join(dir, 'synthetic.json');
+    writeFileSync(input, JSON.stringify(QUALITY[0]));
+    for (const out of [join(dir, 'a'), join(dir, 'a b', '(c)')]) {
+      await writeReport([input], out);
+      const markdown = readFileSync(join(out, 'README.md'), 'utf8');
+      const link = /\[benchmark protocol\]\(([^)\s]+)\)/.exec(markdown)?.[1];
+      expect(link, markdown.slice(0, 400)).toBeDefined();
+      expect(resolve(out, decodeURIComponent(link as string))).toBe(doc);
+    }
+    // Without a known location the document is named, not linked.
+    expect(buildReport(QUALITY).markdown).toContain(`the benchmark protocol (${PROTOCOL_DOC} in Scriba's repository) (§3, §4, §6)`);
+  });
+
+  test.each(['random-grid', 'tpe', 'cmaes', 'sobol', 'bayesianoptimization'])('the committed report bench/results/%s links the protocol', (name) => {
+    const folder = join(import.meta.dirname, '..', '..', 'bench', 'results', name);
+    const link = /\[benchmark protocol\]\(([^)\s]+)\)/.exec(readFileSync(join(folder, 'README.md'), 'utf8'))?.[1];
+    expect(link).toBe('../../../docs/benchmark-protocol.md');
+    expect(existsSync(resolve(folder, link as string))).toBe(true);
+    expect(dirname(resolve(folder, link as string))).toBe(join(import.meta.dirname, '..', '..', 'docs'));
   });
 
   test('rejects invalid inputs, listing every problem of every file', async () => {
