@@ -99,4 +99,23 @@ describe('what the package ships', () => {
     expect(createHash('sha256').update(standard).digest('hex')).toBe('cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30');
     expect((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { license: string }).license).toBe('Apache-2.0');
   });
+
+  test("the README's allowScripts line covers every install script a consumer's npm asks about", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const line = /^\s*"allowScripts": (\{[^}\n]*\})/m.exec(readme)?.[1];
+    expect(line, 'a one-line "allowScripts": {...} in the README').toBeDefined();
+    const documented = JSON.parse(line as string) as Record<string, boolean>;
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> };
+    // The project decides as it tells its users to: better-sqlite3 builds, protobufjs's check is skipped.
+    expect(documented).toEqual(pkg.allowScripts);
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; hasInstallScript?: boolean }>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, p]) => path !== '' && p.hasInstallScript === true && p.dev !== true)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(withScripts).toContain('better-sqlite3');
+    expect(withScripts.filter((name) => !(name in documented))).toEqual([]);
+    expect(readme).toContain('npm install-scripts approve better-sqlite3');
+  });
 });
