@@ -15,6 +15,20 @@ export const OPTUNA_SAMPLERS: Readonly<Record<string, string>> = {
   bayesianoptimization: 'gp',
 };
 
+/**
+ * How reports name Optuna's samplers after `optuna:` (the result files keep the ids of
+ * OPTUNA_SAMPLERS). Where Optuna has a counterpart of a Scriba algorithm the label is that
+ * algorithm's name, so `scriba:multivariate-tpe` and `optuna:multivariate-tpe` sit side by side.
+ */
+export const OPTUNA_LABELS: Readonly<Record<string, string>> = {
+  random: 'random',
+  qmc_sobol: 'qmc-sobol',
+  tpe: 'tpe',
+  tpe_mv: 'multivariate-tpe',
+  cmaes: 'cmaes',
+  gp: 'gp',
+};
+
 /** The peer driver, in the sources or beside the build. */
 export function driverPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

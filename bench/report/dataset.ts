@@ -1,10 +1,12 @@
 /**
- * The inputs of a report, regrouped: methods (columns) named by the rule of bench-protocol §6,
+ * The inputs of a report, regrouped: methods (columns) labelled `<engine>:<method>` (§6 of
+ * docs/benchmark-protocol.md),
  * functions (rows) in the order of §2, synthetic runs per (function, method) and latency
  * points per (function, method, n).
  */
 import { LATENCY_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../protocol.js';
 import { PROTOCOL_FUNCTIONS } from '../schema.js';
+import { methodLabel } from './labels.js';
 
 export type ResultFile = SyntheticFile | LatencyFile;
 
@@ -13,7 +15,7 @@ export interface Method {
   key: string;
   engine: string;
   sampler: string;
-  /** Column name: the sampler, or `engine:sampler` when two engines use the sampler's name (§6). */
+  /** Label in tables and plots, `<engine>:<method>` (labels.ts); the sampler id where two labels would coincide. */
   name: string;
   /** From the `meta.samplers` of the first file that has the method. */
   description?: string;
@@ -60,7 +62,7 @@ export function collect(files: readonly ResultFile[]): Dataset {
     let m = byKey.get(key);
     if (m === undefined) {
       const description = file.meta.samplers[sampler];
-      m = { key, engine, sampler, name: sampler, ...(description !== undefined && { description }), seeds: 0, index: byKey.size };
+      m = { key, engine, sampler, name: methodLabel(engine, sampler), ...(description !== undefined && { description }), seeds: 0, index: byKey.size };
       byKey.set(key, m);
     }
     return m;
@@ -88,11 +90,12 @@ export function collect(files: readonly ResultFile[]): Dataset {
     }
   }
 
-  // §6: a sampler name used by two engines is shown as "<engine>:<sampler>" for both.
+  // Two ids of one engine can map to one label (`scriba_tpe` and a bare `tpe`): those keep
+  // `<engine>:<sampler id>`, which the key makes unique, so no two columns look alike.
   const methods = [...byKey.values()];
+  const labels = methods.map((m) => m.name);
   for (const m of methods) {
-    const clash = methods.some((o) => o !== m && o.sampler === m.sampler);
-    if (clash) m.name = `${m.engine}:${m.sampler}`;
+    if (labels.filter((l) => l === m.name).length > 1) m.name = `${m.engine}:${m.sampler}`;
     m.seeds = seeds.get(m)?.size ?? 0;
   }
 

@@ -30,7 +30,7 @@ export function mdCode(s: string): string {
   return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
 }
 
-/** A column header: the method's name (§6), `(S=k)` when it ran fewer than 10 seeds (§3). */
+/** A column header: the method's label (§6), `(S=k)` when it ran fewer than 10 seeds (§3). */
 export function methodHeader(m: Method): string {
   const name = mdText(m.name);
   return m.seeds > 0 && m.seeds < PROTOCOL_SEEDS ? `${name} (S=${m.seeds})` : name;
@@ -38,15 +38,28 @@ export function methodHeader(m: Method): string {
 
 const machineText = (m: Machine): string => `${m.cpu}, ${m.logical_cpus} logical CPUs, ${m.mem_gb} GB, ${m.os}`;
 
+/** Where the report's § references point when the caller names no link. */
+export const PROTOCOL_DOC = 'docs/benchmark-protocol.md';
+
+/** A markdown link target: spaces and parentheses would end it. */
+function linkTarget(path: string): string {
+  return path.replace(/[ ()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The protocol as the report cites it: a link when the caller knows where the document is from the report. */
+function protocolRef(link: string | undefined): string {
+  return link === undefined ? `the benchmark protocol (${PROTOCOL_DOC} in Scriba's repository)` : `the [benchmark protocol](${linkTarget(link)})`;
+}
+
 /** Title, the command that made the report, and the engines, machines and commands of the inputs (§4, §7). */
-export function headerSection(files: readonly ResultFile[], data: Dataset, title: string, command?: string): string[] {
+export function headerSection(files: readonly ResultFile[], data: Dataset, title: string, command?: string, protocolLink?: string): string[] {
   const engines = [...new Set(data.methods.map((m) => m.engine))];
   const machines = [...new Set(files.map((f) => machineText(f.meta.machine)))];
   const lines = [`# ${title}`, ''];
   if (command !== undefined) lines.push(`Made with ${mdCode(command)}.`, '');
   lines.push(
     `Engines: ${engines.join(', ')}. Machine${machines.length === 1 ? '' : 's'}: ${machines.join('; ')}.`,
-    'Metrics and methods as in bench-protocol v1 (§3, §4, §6).',
+    `Metrics and methods as in ${protocolRef(protocolLink)} (§3, §4, §6); § numbers below refer to it.`,
     '',
     '## Inputs',
     '',
@@ -60,9 +73,10 @@ export function headerSection(files: readonly ResultFile[], data: Dataset, title
     const cells = [String(i + 1), f.schema, fileEngines.join(', '), versions, machineText(f.meta.machine), f.meta.created];
     lines.push(row([...cells.map(mdText), mdCode(f.meta.command)]));
   });
-  lines.push('', '## Methods', '', row(['method', 'engine', 'seeds', 'description']), row(['---', '---', '---:', '---']));
+  // The sampler id is what the result files and `scriba bench odds --method/--against` use.
+  lines.push('', '## Methods', '', row(['method', 'engine', 'sampler id', 'seeds', 'description']), row(['---', '---', '---', '---:', '---']));
   for (const m of data.methods) {
-    lines.push(row([mdText(m.name), mdText(m.engine), m.seeds > 0 ? String(m.seeds) : EMPTY, mdText(m.description ?? EMPTY)]));
+    lines.push(row([mdText(m.name), mdText(m.engine), mdCode(m.sampler), m.seeds > 0 ? String(m.seeds) : EMPTY, mdText(m.description ?? EMPTY)]));
   }
   return [...lines, ''];
 }

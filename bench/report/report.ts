@@ -1,5 +1,6 @@
 /**
- * A benchmark report from result files of bench-protocol v1 (§7.1 synthetic, §7.2 latency):
+ * A benchmark report from result files of the benchmark protocol (docs/benchmark-protocol.md;
+ * §7.1 synthetic, §7.2 latency):
  * markdown tables of §3's metric at t = N/4, N/2 and N with the mean rank, time per suggestion
  * (§4), ask latency (§4.1), and one SVG plot per function. `buildReport` is pure (no I/O, no
  * clock); `writeReport` reads and validates the files and writes the folder.
@@ -7,14 +8,16 @@
  *   const { markdown, svgs } = buildReport([file], { title: 'Scriba vs Optuna' });
  *   // markdown: '# Scriba vs Optuna ...'; svgs: { 'branin.svg': '<?xml ...' }
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { errorMessage, ScribaError } from '../../src/errors.js';
 import type { ValidationIssue } from '../../src/experiment/types.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA } from '../protocol.js';
 import { validateLatency, validateSynthetic } from '../schema.js';
 import { cellRuns, collect, plotFileName, syntheticMethods, type ResultFile } from './dataset.js';
-import { headerSection, latencyTables, qualityTable, timingTable } from './markdown.js';
+import { headerSection, latencyTables, PROTOCOL_DOC, qualityTable, timingTable } from './markdown.js';
 import { FRACTIONS, logRegretCurve } from './stats.js';
 import { plotSvg } from './svg.js';
 
@@ -23,6 +26,8 @@ export interface ReportOptions {
   title?: string;
   /** The command that made the report, shown under the title. */
   command?: string;
+  /** Link from the report to the protocol document; without it the report names the document unlinked. */
+  protocolLink?: string;
 }
 
 export interface Report {
@@ -34,7 +39,7 @@ export interface Report {
 /** The report of already validated files (see `validateSynthetic` / `validateLatency`). */
 export function buildReport(files: ReadonlyArray<ResultFile>, options: ReportOptions = {}): Report {
   const data = collect(files);
-  const lines = headerSection(files, data, options.title ?? 'Benchmark report', options.command);
+  const lines = headerSection(files, data, options.title ?? 'Benchmark report', options.command, options.protocolLink);
 
   if (data.functions.length > 0) {
     for (const q of FRACTIONS) lines.push(...qualityTable(data, q));
@@ -85,6 +90,22 @@ export async function readResultFiles(paths: readonly string[]): Promise<ResultF
   return files;
 }
 
+/** The protocol document of the sources or of the installed package (bench/report -> root is 2 or 3 levels up). */
+export function protocolDocPath(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    dir = dirname(dir);
+    const candidate = join(dir, PROTOCOL_DOC);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The link from a report folder to the protocol document, with `/` separators as markdown wants. */
+export function protocolLinkFrom(outDir: string, doc = protocolDocPath()): string | undefined {
+  return doc === undefined ? undefined : relative(resolve(outDir), doc).split(sep).join('/');
+}
+
 /**
  * Writes `outDir/README.md` and `outDir/<function>.svg` for the given result files; returns
  * the paths written. Invalid inputs throw a ScribaError ('invalid-argument') listing every problem.
@@ -93,7 +114,8 @@ export async function readResultFiles(paths: readonly string[]): Promise<ResultF
  */
 export async function writeReport(inputPaths: readonly string[], outDir: string, options: ReportOptions = {}): Promise<string[]> {
   const files = await readResultFiles(inputPaths);
-  const { markdown, svgs } = buildReport(files, options);
+  const protocolLink = options.protocolLink ?? protocolLinkFrom(outDir);
+  const { markdown, svgs } = buildReport(files, { ...options, ...(protocolLink !== undefined && { protocolLink }) });
   await mkdir(outDir, { recursive: true });
   const written = [join(outDir, 'README.md')];
   await writeFile(written[0] as string, markdown);

@@ -76,7 +76,7 @@ export function averageRanks(values: ReadonlyArray<number | undefined>): Array<n
   return ranks;
 }
 
-/** Two decimals with the sign always shown, as in the tables of §8: `-4.66`, `+0.30`. */
+/** Two decimals with the sign always shown: `-4.66`, `+0.30`. */
 export function formatSigned(v: number): string {
   const s = v.toFixed(2);
   if (/^-0\.00$/.test(s)) return '+0.00';

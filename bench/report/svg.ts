@@ -5,11 +5,41 @@
  */
 import type { Method } from './dataset.js';
 import { PROTOCOL_SEEDS, type CurvePoint } from './stats.js';
+import { textWidth } from './text-width.js';
 
-export const WIDTH = 720;
+/** The smallest size of a plot; a long legend widens it, a tall one lengthens it. */
+export const WIDTH = 740;
 export const HEIGHT = 440;
-/** The plot area; the legend sits to its right. */
+/** The plot area, the same in every plot; the legend sits to its right. */
 const AREA = { left: 64, right: 540, top: 44, bottom: 380 } as const;
+
+/** Legend geometry (px): a swatch, then the label; notes in smaller type under the entries. */
+const LEGEND = { gap: 12, pad: 8, swatch: 24, swatchGap: 6, row: 22, font: 12, noteFont: 10, noteRow: 14, margin: 12 } as const;
+const NOTES = ['line: median over seeds', 'band: [Q1, Q3]'] as const;
+
+export interface LegendBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A legend entry's text: the method's label, with `(S=k)` for fewer than 10 seeds (§3). */
+export function legendLabel(m: Method): string {
+  return m.seeds > 0 && m.seeds < PROTOCOL_SEEDS ? `${m.name} (S=${m.seeds})` : m.name;
+}
+
+/** The legend box, wide enough for the longest label by a generous estimate of its width. */
+export function legendBox(labels: readonly string[]): LegendBox {
+  const entry = Math.max(0, ...labels.map((l) => LEGEND.swatch + LEGEND.swatchGap + textWidth(l, LEGEND.font)));
+  const note = Math.max(...NOTES.map((n) => textWidth(n, LEGEND.noteFont)));
+  return {
+    x: AREA.right + LEGEND.gap,
+    y: AREA.top,
+    width: Math.ceil(2 * LEGEND.pad + Math.max(entry, note)),
+    height: 2 * LEGEND.pad + labels.length * LEGEND.row + NOTES.length * LEGEND.noteRow + 4,
+  };
+}
 
 /** Colour per method by first appearance (Tableau 10); a second round of methods is dashed. */
 export const PALETTE = [
@@ -59,12 +89,16 @@ export function plotSvg(fn: string, series: readonly PlotSeries[]): string {
   const sx = (t: number): number => AREA.left + ((t - 1) / (xMax - 1)) * (AREA.right - AREA.left);
   const sy = (v: number): number => AREA.bottom - ((v - yMin) / (yMax - yMin)) * (AREA.bottom - AREA.top);
   const xy = (t: number, v: number): string => `${fixed(sx(t))},${fixed(sy(v))}`;
+  const labels = series.map((s) => legendLabel(s.method));
+  const legend = legendBox(labels);
+  const width = Math.max(WIDTH, legend.x + legend.width + LEGEND.margin);
+  const height = Math.max(HEIGHT, legend.y + legend.height + LEGEND.margin);
 
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" role="img" aria-label="${escapeXml(`${fn}: log10 regret against evaluations`)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img" aria-label="${escapeXml(`${fn}: log10 regret against evaluations`)}">`,
     `<title>${escapeXml(fn)}</title>`,
-    `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${fixed((AREA.left + AREA.right) / 2)}" y="26" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(fn)}</text>`,
   ];
 
@@ -104,23 +138,25 @@ export function plotSvg(fn: string, series: readonly PlotSeries[]): string {
     `<text x="18" y="${fixed((AREA.top + AREA.bottom) / 2)}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${fixed((AREA.top + AREA.bottom) / 2)})">log10 regret</text>`,
   );
 
-  // Legend: one entry per method, then what the marks mean.
-  const lx = AREA.right + 16;
+  // Legend: a framed box with one entry per method, then what the marks mean.
+  const lx = legend.x + LEGEND.pad;
+  out.push(
+    `<g class="legend">`,
+    `<rect class="legend-box" x="${legend.x}" y="${legend.y}" width="${legend.width}" height="${legend.height}" fill="#ffffff" stroke="#cccccc"/>`,
+  );
   series.forEach((s, i) => {
     const { colour, dash } = styleOf(s.method);
-    const y = AREA.top + 12 + i * 22;
-    const seeds = s.method.seeds > 0 && s.method.seeds < PROTOCOL_SEEDS ? ` (S=${s.method.seeds})` : '';
+    const y = legend.y + LEGEND.pad + LEGEND.row / 2 + i * LEGEND.row;
     out.push(
-      `<rect x="${lx}" y="${y - 7}" width="24" height="14" fill="${colour}" fill-opacity="0.18"/>`,
-      `<line x1="${lx}" y1="${y}" x2="${lx + 24}" y2="${y}" stroke="${colour}" stroke-width="2"${dash}/>`,
-      `<text x="${lx + 30}" y="${y + 4}" font-size="12">${escapeXml(s.method.name + seeds)}</text>`,
+      `<rect x="${lx}" y="${y - 7}" width="${LEGEND.swatch}" height="14" fill="${colour}" fill-opacity="0.18"/>`,
+      `<line x1="${lx}" y1="${y}" x2="${lx + LEGEND.swatch}" y2="${y}" stroke="${colour}" stroke-width="2"${dash}/>`,
+      `<text x="${lx + LEGEND.swatch + LEGEND.swatchGap}" y="${y + 4}" font-size="${LEGEND.font}">${escapeXml(labels[i] as string)}</text>`,
     );
   });
-  const noteY = AREA.top + 12 + series.length * 22 + 8;
-  out.push(
-    `<text x="${lx}" y="${noteY}" font-size="10" fill="#666666">line: median over seeds</text>`,
-    `<text x="${lx}" y="${noteY + 14}" font-size="10" fill="#666666">band: [Q1, Q3]</text>`,
-    '</svg>',
-  );
+  const noteY = legend.y + LEGEND.pad + series.length * LEGEND.row + LEGEND.noteRow;
+  NOTES.forEach((note, i) => {
+    out.push(`<text x="${lx}" y="${noteY + i * LEGEND.noteRow}" font-size="${LEGEND.noteFont}" fill="#666666">${escapeXml(note)}</text>`);
+  });
+  out.push('</g>', '</svg>');
   return `${out.join('\n')}\n`;
 }

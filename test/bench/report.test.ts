@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { LatencyFile, SyntheticFile, SyntheticRun } from '../../bench/protocol.js';
-import { buildReport, formatMs, roundHalfEven, writeReport } from '../../bench/report/index.js';
+import { buildReport, formatMs, PROTOCOL_DOC, protocolDocPath, protocolLinkFrom, roundHalfEven, writeReport } from '../../bench/report/index.js';
 import { ScribaError } from '../../src/errors.js';
 
 const F_STAR: Record<string, [number, number]> = { branin: [2, 0.397887357729738], hartmann3: [3, -3.862779787332663], sphere10: [10, 0] };
@@ -86,7 +86,7 @@ describe('quality tables (bench-protocol §3)', () => {
   const final = table(markdown, Q100);
 
   test('header: methods in order of appearance, (S=4) for four seeds; rows in §2 order', () => {
-    expect(final[0]).toEqual(['function', 't', 'tpe (S=4)', 'random (S=4)', 'cmaes (S=4)']);
+    expect(final[0]).toEqual(['function', 't', 'scriba:tpe (S=4)', 'scriba:random (S=4)', 'scriba:cmaes (S=4)']);
     expect(final.slice(1).map((r) => r[0])).toEqual(['branin', 'hartmann3', 'mean rank']);
   });
 
@@ -125,7 +125,7 @@ describe('quality tables (bench-protocol §3)', () => {
 describe('method names and seed counts (§3, §6)', () => {
   test('(S=k) only for fewer than 10 seeds; a function a method lacks shows a dash', () => {
     const { markdown } = buildReport([file('scriba', [...runs('sphere10', 'tpe', Array(10).fill(-1)), ...runs('sphere10', 'random', [-1, -2, -3])])], {});
-    expect(table(markdown, Q100)[0]).toEqual(['function', 't', 'tpe', 'random (S=3)']);
+    expect(table(markdown, Q100)[0]).toEqual(['function', 't', 'scriba:tpe', 'scriba:random (S=3)']);
     const { markdown: two } = buildReport([file('scriba', [...runs('sphere10', 'tpe', [-1]), ...runs('branin', 'random', [-2])])], {});
     expect(table(two, Q100).slice(1, 3)).toEqual([
       ['branin', '4', '—', '**-2.00 [-2.00, -2.00]**'],
@@ -134,12 +134,27 @@ describe('method names and seed counts (§3, §6)', () => {
     expect(table(two, Q100)[3]).toEqual(['mean rank', '', '**1.00** (1 of 2)', '**1.00** (1 of 2)']);
   });
 
-  test('a sampler name used by two engines is shown as engine:sampler for both, others stay plain', () => {
-    const peer = file('optuna', [...runs('branin', 'tpe', [-1]), ...runs('branin', 'cmaes', [-1])]);
-    const ours = file('scriba', [...runs('branin', 'tpe', [-2]), ...runs('branin', 'scriba_random', [-3])]);
+  test('every method is labelled engine:method, in tables and plots alike', () => {
+    const peer = file('optuna', [...runs('branin', 'tpe', [-1]), ...runs('branin', 'cmaes', [-1]), ...runs('branin', 'tpe_mv', [-1])]);
+    const ours = file('scriba', [...runs('branin', 'scriba_tpe', [-2]), ...runs('branin', 'scriba_multivariate_tpe', [-3])]);
     const { markdown, svgs } = buildReport([ours, peer], {});
-    expect(table(markdown, Q100)[0]?.slice(2)).toEqual(['scriba:tpe (S=1)', 'scriba_random (S=1)', 'optuna:tpe (S=1)', 'cmaes (S=1)']);
-    expect(svgs['branin.svg']).toContain('>optuna:tpe (S=1)</text>');
+    const labels = ['scriba:tpe', 'scriba:multivariate-tpe', 'optuna:tpe', 'optuna:cmaes', 'optuna:multivariate-tpe'];
+    expect(table(markdown, Q100)[0]?.slice(2)).toEqual(labels.map((l) => `${l} (S=1)`));
+    expect(table(markdown, '## Time per suggestion')[0]?.slice(1)).toEqual(labels.map((l) => `${l} (S=1)`));
+    for (const l of labels) expect(svgs['branin.svg']).toContain(`>${l} (S=1)</text>`);
+    // The methods table keeps the sampler ids of the files, which `bench odds` takes.
+    expect(table(markdown, '## Methods').slice(1).map((r) => r.slice(0, 3))).toEqual([
+      ['scriba:tpe', 'scriba', '`scriba_tpe`'],
+      ['scriba:multivariate-tpe', 'scriba', '`scriba_multivariate_tpe`'],
+      ['optuna:tpe', 'optuna', '`tpe`'],
+      ['optuna:cmaes', 'optuna', '`cmaes`'],
+      ['optuna:multivariate-tpe', 'optuna', '`tpe_mv`'],
+    ]);
+  });
+
+  test('two ids of one engine with one label keep their ids, so no two columns look alike', () => {
+    const { markdown } = buildReport([file('scriba', [...runs('branin', 'tpe', [-1]), ...runs('branin', 'scriba_tpe', [-2])])], {});
+    expect(table(markdown, Q100)[0]?.slice(2)).toEqual(['scriba:tpe (S=1)', 'scriba:scriba_tpe (S=1)']);
   });
 
   test('runs merged from a peer into one file carry their own engine', () => {
@@ -191,7 +206,7 @@ describe('timing and latency tables (§4, §4.1)', () => {
       ],
     };
     const { markdown, svgs } = buildReport([lat], {});
-    expect(table(markdown, '## Ask latency on hartmann6')).toEqual([['n_trials', 'tpe', 'random'], ['100', '1.23', '0.100'], ['1000', '20.0', '—']]);
+    expect(table(markdown, '## Ask latency on hartmann6')).toEqual([['n_trials', 'scriba:tpe', 'scriba:random'], ['100', '1.23', '0.100'], ['1000', '20.0', '—']]);
     expect(svgs).toEqual({});
   });
 });
@@ -206,18 +221,20 @@ describe('plots', () => {
     expect(markdown).toContain('![hartmann3](hartmann3.svg)');
   });
 
-  test('well-formed, white, 720x440, with a title, axis titles, one line and band per method and a legend', () => {
+  test('well-formed, white, at least 740x440, with a title, axis titles, one line and band per method and a legend', () => {
     const svg = svgs['branin.svg'] as string;
     wellFormed(svg);
-    expect(svg).toContain('width="720" height="440"');
+    const [, w, h] = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg) ?? [];
+    expect(Number(w)).toBeGreaterThanOrEqual(740);
+    expect(Number(h)).toBeGreaterThanOrEqual(440);
     expect(svg).toContain('fill="#ffffff"');
     expect(svg).toContain('font-weight="bold">branin</text>');
     expect(svg).toContain('>evaluations</text>');
     expect(svg).toContain('>log10 regret</text>');
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(svg.match(/<polygon /g)).toHaveLength(2);
-    expect(svg).toContain('>a&lt;b&amp;&quot;c&quot; (S=2)</text>');
-    expect(svg).toContain('>tpe (S=2)</text>');
+    expect(svg).toContain('>scriba:a&lt;b&amp;&quot;c&quot; (S=2)</text>');
+    expect(svg).toContain('>scriba:tpe (S=2)</text>');
     // Distinct colours from the palette, the same for a method in every plot.
     expect(svg).toContain('stroke="#1f77b4"');
     expect(svg).toContain('stroke="#ff7f0e"');
@@ -243,8 +260,34 @@ describe('writeReport', () => {
     writeFileSync(input, JSON.stringify(QUALITY[0]));
     const written = await writeReport([input], join(dir, 'out'), { title: 'T' });
     expect(written).toEqual(['README.md', 'branin.svg', 'hartmann3.svg'].map((f) => join(dir, 'out', f)));
-    expect(readFileSync(join(dir, 'out', 'README.md'), 'utf8')).toBe(buildReport(QUALITY, { title: 'T' }).markdown);
+    const protocolLink = protocolLinkFrom(join(dir, 'out')) as string;
+    expect(readFileSync(join(dir, 'out', 'README.md'), 'utf8')).toBe(buildReport(QUALITY, { title: 'T', protocolLink }).markdown);
     expect(existsSync(join(dir, 'out', 'hartmann3.svg'))).toBe(true);
+  });
+
+  test('the report links the protocol document from wherever it is written', async () => {
+    const doc = protocolDocPath();
+    expect(doc).toBe(join(import.meta.dirname, '..', '..', PROTOCOL_DOC));
+    const dir = temp();
+    const input = join(dir, 'synthetic.json');
+    writeFileSync(input, JSON.stringify(QUALITY[0]));
+    for (const out of [join(dir, 'a'), join(dir, 'a b', '(c)')]) {
+      await writeReport([input], out);
+      const markdown = readFileSync(join(out, 'README.md'), 'utf8');
+      const link = /\[benchmark protocol\]\(([^)\s]+)\)/.exec(markdown)?.[1];
+      expect(link, markdown.slice(0, 400)).toBeDefined();
+      expect(resolve(out, decodeURIComponent(link as string))).toBe(doc);
+    }
+    // Without a known location the document is named, not linked.
+    expect(buildReport(QUALITY).markdown).toContain(`the benchmark protocol (${PROTOCOL_DOC} in Scriba's repository) (§3, §4, §6)`);
+  });
+
+  test.each(['random-grid', 'tpe', 'cmaes', 'sobol', 'bayesianoptimization'])('the committed report bench/results/%s links the protocol', (name) => {
+    const folder = join(import.meta.dirname, '..', '..', 'bench', 'results', name);
+    const link = /\[benchmark protocol\]\(([^)\s]+)\)/.exec(readFileSync(join(folder, 'README.md'), 'utf8'))?.[1];
+    expect(link).toBe('../../../docs/benchmark-protocol.md');
+    expect(existsSync(resolve(folder, link as string))).toBe(true);
+    expect(dirname(resolve(folder, link as string))).toBe(join(import.meta.dirname, '..', '..', 'docs'));
   });
 
   test('rejects invalid inputs, listing every problem of every file', async () => {
