@@ -134,7 +134,7 @@ export function trialName(state: ExperimentState, index: number): string {
   let suffix = '';
   for (let i = 0; i < 8; i++) suffix += NAME_ALPHABET[rng.int(NAME_ALPHABET.length)];
   const name = `${state.experiment.metadata.name}-${suffix}`;
-  return state.trials.some((t) => t.name === name) ? trialName(state, index + 1_000_003) : name;
+  return derived(state).index.has(name) ? trialName(state, index + 1_000_003) : name;
 }
 
 export function addTrial(
