@@ -18,12 +18,15 @@ export interface DeleteFlags {
 export function deleteExperiment(name: string, flags: DeleteFlags, io: Io): number {
   try {
     return withStore(flags.db, (store) => {
-      if (!store.hasExperiment(name)) throw notFound('experiments', name, store.path);
-      const owner = store.liveOwner(name);
-      if (owner !== undefined) {
-        throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}; stop it (Ctrl-C or kill ${owner}) before deleting it`);
-      }
-      store.deleteExperiment(name);
+      // Checked and deleted in one transaction: a run that claims it meanwhile waits, then finds nothing.
+      store.atomically(() => {
+        if (!store.hasExperiment(name)) throw notFound('experiments', name, store.path);
+        const owner = store.liveOwner(name);
+        if (owner !== undefined) {
+          throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}; stop it (Ctrl-C or kill ${owner}) before deleting it`);
+        }
+        store.deleteExperiment(name);
+      });
       // The experiment's folder holds every trial directory; trialDirectory refuses names that would leave it.
       const trials = dirname(trialDirectory(join(dirname(resolve(store.path)), 'trials'), name, 'any'));
       rmSync(trials, { recursive: true, force: true });

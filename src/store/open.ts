@@ -22,10 +22,17 @@ export interface OpenOptions {
  * policy allows it and maxTrialCount was raised.
  */
 export function openExperiment(store: SqliteStore, experiment: Experiment, o: OpenOptions): ExperimentState {
+  // One transaction: of two processes opening the same experiment at once, one creates or
+  // claims it and the other then finds it owned.
+  return store.atomically(() => openOrCreate(store, experiment, o));
+}
+
+function openOrCreate(store: SqliteStore, experiment: Experiment, o: OpenOptions): ExperimentState {
   const name = experiment.metadata.name;
   if (!store.hasExperiment(name)) {
     const state = createState(experiment, o.seed, store);
     store.createExperiment(state, o.source);
+    store.claim(name);
     return state;
   }
   const state = continueExperiment(store, name);
@@ -61,9 +68,15 @@ export function openExperiment(store: SqliteStore, experiment: Experiment, o: Op
  * trials that were running when the last run stopped are queued to run again from the start.
  */
 export function continueExperiment(store: SqliteStore, name: string): ExperimentState {
-  const state = store.loadState(name);
-  const owner = store.liveOwner(name);
-  if (owner !== undefined) throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}`);
+  // Claimed before it is read, in one transaction with the caller's: a process that loses the
+  // race never sees (or runs) a state another process is changing.
+  return store.atomically(() => {
+    store.claim(name);
+    return requeued(store.loadState(name));
+  });
+}
+
+function requeued(state: ExperimentState): ExperimentState {
   for (const trial of state.trials) {
     if (trial.condition === 'Running') requeueTrial(state, trial.name, 'The trial was running when the experiment stopped; it runs again from the start');
   }

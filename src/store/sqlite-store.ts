@@ -139,9 +139,17 @@ export class SqliteStore implements StateRecorder {
     return row?.created_at;
   }
 
-  /** Records this process as the experiment's owner and keeps its heartbeat until `release` or `close`. */
+  /**
+   * Records this process as the experiment's owner and keeps its heartbeat until `release` or
+   * `close`; refused while another live process owns it. Checking and recording are one
+   * IMMEDIATE transaction, so of two processes claiming at once exactly one wins.
+   */
   claim(name: string): void {
-    this.statements.setOwner.run(process.pid, new Date().toISOString(), name);
+    this.atomically(() => {
+      const owner = this.liveOwner(name);
+      if (owner !== undefined) throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}`);
+      this.statements.setOwner.run(process.pid, new Date().toISOString(), name);
+    });
     clearInterval(this.heartbeats.get(name));
     const timer = setInterval(() => {
       try {
@@ -152,6 +160,14 @@ export class SqliteStore implements StateRecorder {
     }, HEARTBEAT_MS);
     timer.unref();
     this.heartbeats.set(name, timer);
+  }
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction: it holds the store's write lock from its first
+   * statement, so what it reads cannot change before it writes. Rolled back if `fn` throws.
+   */
+  atomically<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
   }
 
   release(name: string): void {
