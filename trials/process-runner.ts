@@ -9,6 +9,7 @@ import { errorMessage, ScribaError } from '../src/errors.js';
 import type { CollectorSpec, ReportLogs, TrialCollector } from '../metrics-collector/types.js';
 import type { GpuLease, GpuPool } from './gpus.js';
 import { gpuRequest, primaryContainer, renderTrial, type Container } from './template.js';
+import type { Reaper } from './reaper.js';
 import type { TrialRunner } from './types.js';
 
 /** Builds the collector of one trial; `trialDir` is where its files live. */
@@ -21,19 +22,24 @@ export interface ProcessRunnerOptions {
   gpus?: GpuPool;
   /** Wall-clock limit of one trial's process, from its start. */
   timeoutMs?: number;
-  /** Time between SIGTERM and SIGKILL when a trial is timed out or stopped. Default 5000. */
+  /** Time between SIGTERM and SIGKILL when a trial is timed out or stopped. Default KILL_GRACE_MS. */
   killGraceMs?: number;
   collector: CollectorFactory;
   /** The environment trials inherit. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Variables set for every trial as KATIB_TRIAL_NAME is, visible to `$(VAR)` references. */
   inject?: Readonly<Record<string, string>>;
+  /** Told of every trial process group, to stop them should this process die (reaper.ts). */
+  reaper?: Reaper;
 }
 
 export interface ProcessRunner extends TrialRunner {
   /** Terminates every running trial's process group and fails trials not yet started. */
   stop(): void;
 }
+
+/** Default time a stopped trial has between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 5000;
 
 const DISTRIBUTED_KINDS = ['PyTorchJob', 'TrainJob'];
 
@@ -87,7 +93,7 @@ export function expandReferences(text: string, vars: ReadonlyMap<string, string>
  * const runner = createProcessRunner({ workDir: './runs', gpus, collector: (spec, report) => createCollector(spec, report) });
  */
 export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunner {
-  const grace = options.killGraceMs ?? 5000;
+  const grace = options.killGraceMs ?? KILL_GRACE_MS;
   const active = new Set<{ stop(): void }>();
   const stopping = new AbortController();
 
@@ -130,7 +136,7 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
         }
         if (stopping.signal.aborted) throw stopping.signal.reason;
         const collector = options.collector(spec, report, dir);
-        const run = execute({ argv: command.argv, cwd, env, dir, collector, timeoutMs: options.timeoutMs, grace });
+        const run = execute({ argv: command.argv, cwd, env, dir, collector, timeoutMs: options.timeoutMs, grace, reaper: options.reaper });
         active.add(run);
         try {
           return await run.outcome;
@@ -212,6 +218,7 @@ interface Execution {
   collector: TrialCollector;
   timeoutMs: number | undefined;
   grace: number;
+  reaper: Reaper | undefined;
 }
 
 /** Spawns the process, tees its output to output.log and the collector, and says how it ended. */
@@ -269,11 +276,15 @@ function execute(x: Execution): { outcome: Promise<TrialOutcome>; stop(): void }
     });
     if (pid === undefined) return;
     writeFileSync(join(x.dir, 'pid'), `${pid}\n`);
+    x.reaper?.track(pid);
     child.stdout?.on('data', feed('stdout'));
     child.stderr?.on('data', feed('stderr'));
     if (x.timeoutMs !== undefined) timers.push(setTimeout(() => terminate('timeout'), x.timeoutMs));
     // Like a container, the trial ends with its main process: what it left behind is killed.
-    child.on('exit', () => killGroup(pid, 'SIGKILL'));
+    child.on('exit', () => {
+      killGroup(pid, 'SIGKILL');
+      x.reaper?.untrack(pid);
+    });
     child.on('close', (code, signal) => {
       if (ending === 'timeout') return void end(failed(`timed out after ${(x.timeoutMs ?? 0) / 1000} s`));
       if (ending === 'stopped') return void end(failed('stopped by the runner'));

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCollector } from '../../metrics-collector/collector.js';
 import { createGpuPool } from '../../trials/gpus.js';
-import { createProcessRunner, trialDirectory, type ProcessRunner } from '../../trials/process-runner.js';
+import { createProcessRunner, KILL_GRACE_MS, trialDirectory, type ProcessRunner } from '../../trials/process-runner.js';
+import { startReaper } from '../../trials/reaper.js';
 import { gpuRequest, primaryContainer, renderTrial, type Container } from '../../trials/template.js';
 import type { Experiment, ValidationIssue } from '../experiment/types.js';
 import type { ExperimentState } from '../loop/state.js';
@@ -100,6 +101,8 @@ export function localRunner(o: LocalRunnerOptions): ProcessRunner {
     ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
     collector: (spec, report) => createCollector(spec, report),
     inject: { SCRIBA_EXPERIMENT_DIR: o.experimentDir },
+    // Trials end with the run, even when it is killed with SIGKILL.
+    reaper: startReaper(KILL_GRACE_MS),
   });
 }
 
