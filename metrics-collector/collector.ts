@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { ScribaError, errorMessage } from '../src/errors.js';
 import type { MetricLog } from '../src/trial/types.js';
 import { parseJsonLine } from './json.js';
-import { compileFilters, parseTextLine } from './text.js';
+import { MAX_TEXT_LINE_LENGTH, compileFilters, parseTextLine } from './text.js';
 import { readTime } from './timestamp.js';
 import type { CollectorSpec, ReportLogs, TrialCollector } from './types.js';
 
@@ -16,6 +16,8 @@ export interface CollectorOptions {
 
 const DEFAULT_POLL_MS = 100;
 const READ_CHUNK_BYTES = 64 * 1024;
+/** Output parsed per event-loop turn: parsing is linear, so a turn stays short. */
+const PARSE_SLICE = 64 * 1024;
 
 /**
  * Collects one trial's metrics as they appear (katib-spec §6), reporting the rows of each
@@ -31,6 +33,10 @@ const READ_CHUNK_BYTES = 64 * 1024;
  *
  * After a bad JSON line nothing more is reported and `finish()` rejects with its error.
  *
+ * Output is parsed in slices of at most 64 KiB, one slice per event-loop turn, so timers
+ * and signals are served while a large output is parsed; `finish()` resolves once all
+ * of it has been. TEXT lines are read on their first MAX_TEXT_LINE_LENGTH characters.
+ *
  * @example
  * const collector = createCollector({ kind: 'StdOut', format: 'TEXT', metricNames: ['loss'] }, save);
  * child.stdout.on('data', (chunk) => collector.stdout(chunk));
@@ -38,11 +44,13 @@ const READ_CHUNK_BYTES = 64 * 1024;
  */
 export function createCollector(spec: CollectorSpec, report: ReportLogs, options: CollectorOptions = {}): TrialCollector {
   const sink = createSink(spec, report, options.now ?? readTime);
-  if (spec.kind === 'StdOut') return collectOutput(sink);
+  // JSON lines are read whole: JSON.parse is linear, and a cut line would not parse.
+  const maxLine = spec.format === 'TEXT' ? MAX_TEXT_LINE_LENGTH : Infinity;
+  if (spec.kind === 'StdOut') return collectOutput(sink, maxLine);
   if (spec.path === undefined || spec.path === '') {
     throw new ScribaError('invalid-argument', 'a File metrics collector needs a path');
   }
-  return followFile(spec.path, sink, options.pollMs ?? DEFAULT_POLL_MS);
+  return followFile(spec.path, sink, options.pollMs ?? DEFAULT_POLL_MS, maxLine);
 }
 
 /** One stream of lines: its splitter and the number of the last line it gave. */
@@ -61,8 +69,8 @@ interface Sink {
   check(): void;
 }
 
-function lineSource(name: string): LineSource {
-  return { name, splitter: createLineSplitter(), lineNumber: 0 };
+function lineSource(name: string, maxLine: number): LineSource {
+  return { name, splitter: createLineSplitter(maxLine), lineNumber: 0 };
 }
 
 function createSink(spec: CollectorSpec, report: ReportLogs, now: () => string): Sink {
@@ -97,18 +105,47 @@ function createSink(spec: CollectorSpec, report: ReportLogs, now: () => string):
   };
 }
 
-function collectOutput(sink: Sink): TrialCollector {
-  const out = lineSource('stdout');
-  const err = lineSource('stderr');
+function collectOutput(sink: Sink, maxLine: number): TrialCollector {
+  const out = lineSource('stdout', maxLine);
+  const err = lineSource('stderr', maxLine);
+  const queue: Array<{ source: LineSource; piece: Buffer | string }> = [];
+  let head = 0;
+  let scheduled = false;
+  let idle: (() => void) | undefined;
   let finished: Promise<void> | undefined;
+
+  /** Parses about PARSE_SLICE of queued output, then yields to the event loop. */
+  const drain = (): void => {
+    scheduled = false;
+    let budget = PARSE_SLICE;
+    while (head < queue.length && budget > 0) {
+      const { source, piece } = queue[head] as { source: LineSource; piece: Buffer | string };
+      queue[head++] = undefined as never;
+      budget -= piece.length;
+      sink.emit(source, source.splitter.push(piece));
+    }
+    if (head < queue.length) return schedule();
+    queue.length = head = 0;
+    idle?.();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  };
   const take = (source: LineSource, chunk: Buffer | string) => {
-    if (finished === undefined) sink.emit(source, source.splitter.push(chunk));
+    if (finished !== undefined || sink.failed) return;
+    for (let at = 0; at < chunk.length; at += PARSE_SLICE) {
+      queue.push({ source, piece: chunk.length <= PARSE_SLICE ? chunk : chunk.slice(at, at + PARSE_SLICE) });
+    }
+    schedule();
   };
   return {
     stdout: (chunk) => take(out, chunk),
     stderr: (chunk) => take(err, chunk),
     finish() {
       finished ??= (async () => {
+        if (head < queue.length) await new Promise<void>((done) => (idle = done));
         sink.emit(out, out.splitter.end());
         sink.emit(err, err.splitter.end());
         sink.check();
@@ -118,8 +155,8 @@ function collectOutput(sink: Sink): TrialCollector {
   };
 }
 
-function followFile(path: string, sink: Sink, pollMs: number): TrialCollector {
-  const file = lineSource(path);
+function followFile(path: string, sink: Sink, pollMs: number, maxLine: number): TrialCollector {
+  const file = lineSource(path, maxLine);
   const buffer = Buffer.alloc(READ_CHUNK_BYTES);
   let offset = 0;
   let inode: number | undefined;
@@ -193,6 +230,7 @@ function followFile(path: string, sink: Sink, pollMs: number): TrialCollector {
 /**
  * Splits a stream that arrives in chunks into lines. `\n` ends a line and a `\r` before
  * it is dropped; a UTF-8 character whose bytes straddle two chunks is decoded whole.
+ * Lines are cut to `maxLine` characters, and no more than that is kept of a line.
  */
 interface LineSplitter {
   /** The lines that `chunk` completes, without their terminators. */
@@ -203,18 +241,20 @@ interface LineSplitter {
   reset(): void;
 }
 
-function createLineSplitter(): LineSplitter {
+function createLineSplitter(maxLine: number): LineSplitter {
   let decoder = new StringDecoder('utf8');
   let pending = '';
+  const cut = (line: string): string => (line.length > maxLine ? line.slice(0, maxLine) : line);
 
   const split = (text: string): string[] => {
     if (!text.includes('\n')) {
-      pending += text; // a long line in many chunks is not split again each time
+      // A long line in many chunks is not split again each time, nor kept past maxLine.
+      if (pending.length < maxLine) pending = cut(pending + text);
       return [];
     }
     const parts = (pending + text).split('\n');
-    pending = parts.pop() ?? '';
-    return parts.map(stripCarriageReturn);
+    pending = cut(parts.pop() ?? '');
+    return parts.map((line) => stripCarriageReturn(cut(line)));
   };
 
   return {
@@ -223,7 +263,7 @@ function createLineSplitter(): LineSplitter {
       return split(typeof chunk === 'string' ? decoder.end() + chunk : decoder.write(chunk));
     },
     end() {
-      const last = pending + decoder.end();
+      const last = cut(pending + decoder.end());
       pending = '';
       return last === '' ? [] : [stripCarriageReturn(last)];
     },
