@@ -16,8 +16,10 @@ export interface CollectorOptions {
 
 const DEFAULT_POLL_MS = 100;
 const READ_CHUNK_BYTES = 64 * 1024;
-/** Output parsed per event-loop turn: parsing is linear, so a turn stays short. */
+/** Queued output is cut into pieces of at most this many bytes (or characters). */
 const PARSE_SLICE = 64 * 1024;
+/** Parsing yields to the event loop after this long, so timers and pipes are served. */
+const PARSE_TURN_MS = 4;
 
 /**
  * Collects one trial's metrics as they appear (katib-spec §6), reporting the rows of each
@@ -33,9 +35,10 @@ const PARSE_SLICE = 64 * 1024;
  *
  * After a bad JSON line nothing more is reported and `finish()` rejects with its error.
  *
- * Output is parsed in slices of at most 64 KiB, one slice per event-loop turn, so timers
- * and signals are served while a large output is parsed; `finish()` resolves once all
- * of it has been. TEXT lines are read on their first MAX_TEXT_LINE_LENGTH characters.
+ * Output is queued as it arrives and parsed line by line in turns of a few milliseconds,
+ * yielding to the event loop between turns, so timers, signals and the trial's pipes are
+ * served while a large output is parsed (or a slow `report` runs); `finish()` resolves
+ * once all of it has been. TEXT lines are read on their first MAX_TEXT_LINE_LENGTH characters.
  *
  * @example
  * const collector = createCollector({ kind: 'StdOut', format: 'TEXT', metricNames: ['loss'] }, save);
@@ -110,21 +113,27 @@ function collectOutput(sink: Sink, maxLine: number): TrialCollector {
   const err = lineSource('stderr', maxLine);
   const queue: Array<{ source: LineSource; piece: Buffer | string }> = [];
   let head = 0;
+  let batch: { source: LineSource; lines: string[]; next: number } | undefined;
   let scheduled = false;
   let idle: (() => void) | undefined;
   let finished: Promise<void> | undefined;
 
-  /** Parses about PARSE_SLICE of queued output, then yields to the event loop. */
+  /** Parses queued lines for about PARSE_TURN_MS, then yields to the event loop. */
   const drain = (): void => {
     scheduled = false;
-    let budget = PARSE_SLICE;
-    while (head < queue.length && budget > 0) {
-      const { source, piece } = queue[head] as { source: LineSource; piece: Buffer | string };
-      queue[head++] = undefined as never;
-      budget -= piece.length;
-      sink.emit(source, source.splitter.push(piece));
+    const deadline = performance.now() + PARSE_TURN_MS;
+    for (let n = 1; !sink.failed; n += 1) {
+      if (n % 32 === 0 && performance.now() > deadline) return schedule();
+      if (batch === undefined || batch.next === batch.lines.length) {
+        if (head === queue.length) break;
+        const { source, piece } = queue[head] as { source: LineSource; piece: Buffer | string };
+        queue[head++] = undefined as never;
+        batch = { source, lines: source.splitter.push(piece), next: 0 };
+        continue;
+      }
+      sink.emit(batch.source, [batch.lines[batch.next++] as string]);
     }
-    if (head < queue.length) return schedule();
+    batch = undefined;
     queue.length = head = 0;
     idle?.();
   };
@@ -145,7 +154,7 @@ function collectOutput(sink: Sink, maxLine: number): TrialCollector {
     stderr: (chunk) => take(err, chunk),
     finish() {
       finished ??= (async () => {
-        if (head < queue.length) await new Promise<void>((done) => (idle = done));
+        if (scheduled) await new Promise<void>((done) => (idle = done));
         sink.emit(out, out.splitter.end());
         sink.emit(err, err.splitter.end());
         sink.check();
