@@ -196,7 +196,7 @@ function followFile(path: string, sink: Sink, pollMs: number, maxLine: number): 
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
-        sink.emit(file, file.splitter.push(buffer.subarray(0, bytesRead)));
+        await emitInTurns(sink, file, file.splitter.push(buffer.subarray(0, bytesRead)));
       }
     } finally {
       await handle.close();
@@ -234,6 +234,18 @@ function followFile(path: string, sink: Sink, pollMs: number, maxLine: number): 
       return finished;
     },
   };
+}
+
+/** Emits lines, yielding to the event loop every PARSE_TURN_MS (a slow `report`). */
+async function emitInTurns(sink: Sink, source: LineSource, lines: readonly string[]): Promise<void> {
+  let deadline = performance.now() + PARSE_TURN_MS;
+  for (let i = 0; i < lines.length && !sink.failed; i += 32) {
+    sink.emit(source, lines.slice(i, i + 32));
+    if (performance.now() > deadline) {
+      await new Promise((resume) => setImmediate(resume));
+      deadline = performance.now() + PARSE_TURN_MS;
+    }
+  }
 }
 
 /**

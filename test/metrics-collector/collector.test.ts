@@ -132,6 +132,20 @@ describe('File collector (katib-spec §6)', () => {
     metricNames: ['loss', 'accuracy'],
   });
 
+  test('a large file is read in full, with timers served meanwhile', async () => {
+    const path = join(dir, 'metrics.log');
+    const count = 200_000;
+    await writeFile(path, `${Array.from({ length: count }, (_, i) => `step ${i} loss=${i}`).join('\n')}\n${'z'.repeat(1 << 20)}\n`);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    const { collector, rows } = collect(fileSpec(path), 60_000);
+    await collector.finish();
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    expect(rows()).toHaveLength(count);
+    expect(rows().at(-1)).toEqual(row('loss', String(count - 1)));
+  });
+
   test('follows a file written in several appends, reporting while the trial runs', async () => {
     const path = join(dir, 'metrics.log');
     await writeFile(path, '');
