@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { finished } from 'node:stream';
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import { DEFAULT_METRICS_FILE } from '../src/experiment/defaults.js';
 import type { Experiment } from '../src/experiment/types.js';
@@ -280,11 +279,12 @@ function execute(x: Execution): { outcome: Promise<TrialOutcome>; stop(): void }
       if (logError !== undefined) return settle(failed(logError));
       settle(result.status === 'completed' && problem !== undefined ? failed(problem) : result);
     };
+    // 'close' comes after 'finish' or after 'error' (which a destroyed stream emits a tick later).
     const closeLog = () =>
       new Promise<void>((done) => {
-        if (logError !== undefined || log.destroyed) return done();
-        log.end();
-        finished(log, () => done()); // an error while flushing is caught by the listener above
+        if (log.closed) return done();
+        log.once('close', () => done());
+        if (!log.destroyed) log.end();
       });
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (pid === undefined) void end(failed(`cannot start "${file}": ${error.code ?? error.message}`));

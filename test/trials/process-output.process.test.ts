@@ -102,6 +102,15 @@ describe('process runner: trial output', () => {
     await until(() => !isAlive(pid));
   });
 
+  it('fails a trial that exits before the write error arrives, too', async () => {
+    const { run } = setup({ outputLog: () => '/dev/full' });
+    expect(await run('echo loss=0.5')).toEqual({
+      status: 'failed',
+      reason: 'TrialFailed',
+      message: 'cannot write trial output to /dev/full: no space left on device',
+    });
+  });
+
   it('fails a trial whose output log cannot be opened, naming the path', async () => {
     const path = join(tmp, 'missing', 'output.log');
     const { run } = setup({ outputLog: () => path });
