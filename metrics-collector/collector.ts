@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { ScribaError, errorMessage } from '../src/errors.js';
 import type { MetricLog } from '../src/trial/types.js';
 import { parseJsonLine } from './json.js';
-import { compileFilters, parseTextLine } from './text.js';
+import { MAX_TEXT_LINE_LENGTH, compileFilters, parseTextLine } from './text.js';
 import { readTime } from './timestamp.js';
 import type { CollectorSpec, ReportLogs, TrialCollector } from './types.js';
 
@@ -16,6 +16,10 @@ export interface CollectorOptions {
 
 const DEFAULT_POLL_MS = 100;
 const READ_CHUNK_BYTES = 64 * 1024;
+/** Queued output is cut into pieces of at most this many bytes (or characters). */
+const PARSE_SLICE = 64 * 1024;
+/** Parsing yields to the event loop after this long, so timers and pipes are served. */
+const PARSE_TURN_MS = 4;
 
 /**
  * Collects one trial's metrics as they appear (katib-spec §6), reporting the rows of each
@@ -31,6 +35,11 @@ const READ_CHUNK_BYTES = 64 * 1024;
  *
  * After a bad JSON line nothing more is reported and `finish()` rejects with its error.
  *
+ * Output is queued as it arrives and parsed line by line in turns of a few milliseconds,
+ * yielding to the event loop between turns, so timers, signals and the trial's pipes are
+ * served while a large output is parsed (or a slow `report` runs); `finish()` resolves
+ * once all of it has been. TEXT lines are read on their first MAX_TEXT_LINE_LENGTH characters.
+ *
  * @example
  * const collector = createCollector({ kind: 'StdOut', format: 'TEXT', metricNames: ['loss'] }, save);
  * child.stdout.on('data', (chunk) => collector.stdout(chunk));
@@ -38,11 +47,13 @@ const READ_CHUNK_BYTES = 64 * 1024;
  */
 export function createCollector(spec: CollectorSpec, report: ReportLogs, options: CollectorOptions = {}): TrialCollector {
   const sink = createSink(spec, report, options.now ?? readTime);
-  if (spec.kind === 'StdOut') return collectOutput(sink);
+  // JSON lines are read whole: JSON.parse is linear, and a cut line would not parse.
+  const maxLine = spec.format === 'TEXT' ? MAX_TEXT_LINE_LENGTH : Infinity;
+  if (spec.kind === 'StdOut') return collectOutput(sink, maxLine);
   if (spec.path === undefined || spec.path === '') {
     throw new ScribaError('invalid-argument', 'a File metrics collector needs a path');
   }
-  return followFile(spec.path, sink, options.pollMs ?? DEFAULT_POLL_MS);
+  return followFile(spec.path, sink, options.pollMs ?? DEFAULT_POLL_MS, maxLine);
 }
 
 /** One stream of lines: its splitter and the number of the last line it gave. */
@@ -61,8 +72,8 @@ interface Sink {
   check(): void;
 }
 
-function lineSource(name: string): LineSource {
-  return { name, splitter: createLineSplitter(), lineNumber: 0 };
+function lineSource(name: string, maxLine: number): LineSource {
+  return { name, splitter: createLineSplitter(maxLine), lineNumber: 0 };
 }
 
 function createSink(spec: CollectorSpec, report: ReportLogs, now: () => string): Sink {
@@ -97,18 +108,53 @@ function createSink(spec: CollectorSpec, report: ReportLogs, now: () => string):
   };
 }
 
-function collectOutput(sink: Sink): TrialCollector {
-  const out = lineSource('stdout');
-  const err = lineSource('stderr');
+function collectOutput(sink: Sink, maxLine: number): TrialCollector {
+  const out = lineSource('stdout', maxLine);
+  const err = lineSource('stderr', maxLine);
+  const queue: Array<{ source: LineSource; piece: Buffer | string }> = [];
+  let head = 0;
+  let batch: { source: LineSource; lines: string[]; next: number } | undefined;
+  let scheduled = false;
+  let idle: (() => void) | undefined;
   let finished: Promise<void> | undefined;
+
+  /** Parses queued lines for about PARSE_TURN_MS, then yields to the event loop. */
+  const drain = (): void => {
+    scheduled = false;
+    const deadline = performance.now() + PARSE_TURN_MS;
+    for (let n = 1; !sink.failed; n += 1) {
+      if (n % 32 === 0 && performance.now() > deadline) return schedule();
+      if (batch === undefined || batch.next === batch.lines.length) {
+        if (head === queue.length) break;
+        const { source, piece } = queue[head] as { source: LineSource; piece: Buffer | string };
+        queue[head++] = undefined as never;
+        batch = { source, lines: source.splitter.push(piece), next: 0 };
+        continue;
+      }
+      sink.emit(batch.source, [batch.lines[batch.next++] as string]);
+    }
+    batch = undefined;
+    queue.length = head = 0;
+    idle?.();
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  };
   const take = (source: LineSource, chunk: Buffer | string) => {
-    if (finished === undefined) sink.emit(source, source.splitter.push(chunk));
+    if (finished !== undefined || sink.failed) return;
+    for (let at = 0; at < chunk.length; at += PARSE_SLICE) {
+      queue.push({ source, piece: chunk.length <= PARSE_SLICE ? chunk : chunk.slice(at, at + PARSE_SLICE) });
+    }
+    schedule();
   };
   return {
     stdout: (chunk) => take(out, chunk),
     stderr: (chunk) => take(err, chunk),
     finish() {
       finished ??= (async () => {
+        if (scheduled) await new Promise<void>((done) => (idle = done));
         sink.emit(out, out.splitter.end());
         sink.emit(err, err.splitter.end());
         sink.check();
@@ -118,8 +164,8 @@ function collectOutput(sink: Sink): TrialCollector {
   };
 }
 
-function followFile(path: string, sink: Sink, pollMs: number): TrialCollector {
-  const file = lineSource(path);
+function followFile(path: string, sink: Sink, pollMs: number, maxLine: number): TrialCollector {
+  const file = lineSource(path, maxLine);
   const buffer = Buffer.alloc(READ_CHUNK_BYTES);
   let offset = 0;
   let inode: number | undefined;
@@ -150,7 +196,7 @@ function followFile(path: string, sink: Sink, pollMs: number): TrialCollector {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
-        sink.emit(file, file.splitter.push(buffer.subarray(0, bytesRead)));
+        await emitInTurns(sink, file, file.splitter.push(buffer.subarray(0, bytesRead)));
       }
     } finally {
       await handle.close();
@@ -190,9 +236,22 @@ function followFile(path: string, sink: Sink, pollMs: number): TrialCollector {
   };
 }
 
+/** Emits lines, yielding to the event loop every PARSE_TURN_MS (a slow `report`). */
+async function emitInTurns(sink: Sink, source: LineSource, lines: readonly string[]): Promise<void> {
+  let deadline = performance.now() + PARSE_TURN_MS;
+  for (let i = 0; i < lines.length && !sink.failed; i += 32) {
+    sink.emit(source, lines.slice(i, i + 32));
+    if (performance.now() > deadline) {
+      await new Promise((resume) => setImmediate(resume));
+      deadline = performance.now() + PARSE_TURN_MS;
+    }
+  }
+}
+
 /**
  * Splits a stream that arrives in chunks into lines. `\n` ends a line and a `\r` before
  * it is dropped; a UTF-8 character whose bytes straddle two chunks is decoded whole.
+ * Lines are cut to `maxLine` characters, and no more than that is kept of a line.
  */
 interface LineSplitter {
   /** The lines that `chunk` completes, without their terminators. */
@@ -203,18 +262,20 @@ interface LineSplitter {
   reset(): void;
 }
 
-function createLineSplitter(): LineSplitter {
+function createLineSplitter(maxLine: number): LineSplitter {
   let decoder = new StringDecoder('utf8');
   let pending = '';
+  const cut = (line: string): string => (line.length > maxLine ? line.slice(0, maxLine) : line);
 
   const split = (text: string): string[] => {
     if (!text.includes('\n')) {
-      pending += text; // a long line in many chunks is not split again each time
+      // A long line in many chunks is not split again each time, nor kept past maxLine.
+      if (pending.length < maxLine) pending = cut(pending + text);
       return [];
     }
     const parts = (pending + text).split('\n');
-    pending = parts.pop() ?? '';
-    return parts.map(stripCarriageReturn);
+    pending = cut(parts.pop() ?? '');
+    return parts.map((line) => stripCarriageReturn(cut(line)));
   };
 
   return {
@@ -223,7 +284,7 @@ function createLineSplitter(): LineSplitter {
       return split(typeof chunk === 'string' ? decoder.end() + chunk : decoder.write(chunk));
     },
     end() {
-      const last = pending + decoder.end();
+      const last = cut(pending + decoder.end());
       pending = '';
       return last === '' ? [] : [stripCarriageReturn(last)];
     },

@@ -20,7 +20,10 @@ export interface ProcessRunnerOptions {
   workDir: string;
   /** GPUs handed to trials by their `nvidia.com/gpu` limit; without a pool GPUs are not assigned. */
   gpus?: GpuPool;
-  /** Wall-clock limit of one trial's process, from its start. */
+  /**
+   * Wall-clock limit of one trial's process, from its start. It limits the process only:
+   * output of a process that exits in time is parsed completely, however long that takes.
+   */
   timeoutMs?: number;
   /** Time between SIGTERM and SIGKILL when a trial is timed out or stopped. Default KILL_GRACE_MS. */
   killGraceMs?: number;
@@ -31,6 +34,8 @@ export interface ProcessRunnerOptions {
   inject?: Readonly<Record<string, string>>;
   /** Told of every trial process group, to stop them should this process die (reaper.ts). */
   reaper?: Reaper;
+  /** Where a trial's output is written. Default `<trialDir>/output.log`. */
+  outputLog?: (trialDir: string) => string;
 }
 
 export interface ProcessRunner extends TrialRunner {
@@ -136,7 +141,8 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
         }
         if (stopping.signal.aborted) throw stopping.signal.reason;
         const collector = options.collector(spec, report, dir);
-        const run = execute({ argv: command.argv, cwd, env, dir, collector, timeoutMs: options.timeoutMs, grace, reaper: options.reaper });
+        const logPath = options.outputLog?.(dir) ?? join(dir, 'output.log');
+        const run = execute({ argv: command.argv, cwd, env, dir, logPath, collector, timeoutMs: options.timeoutMs, grace, reaper: options.reaper });
         active.add(run);
         try {
           return await run.outcome;
@@ -215,6 +221,7 @@ interface Execution {
   cwd: string;
   env: NodeJS.ProcessEnv;
   dir: string;
+  logPath: string;
   collector: TrialCollector;
   timeoutMs: number | undefined;
   grace: number;
@@ -236,20 +243,27 @@ function execute(x: Execution): { outcome: Promise<TrialOutcome>; stop(): void }
     return { outcome, stop: () => undefined };
   }
   const pid = child.pid;
-  const log = createWriteStream(join(x.dir, 'output.log'));
+  const log = createWriteStream(x.logPath);
   const timers: NodeJS.Timeout[] = [];
-  let ending: 'timeout' | 'stopped' | undefined;
+  let timeout: NodeJS.Timeout | undefined;
+  let ending: 'timeout' | 'stopped' | 'output' | undefined;
   let tail = '';
   let collectorError: unknown;
+  let logError: string | undefined;
 
-  const terminate = (why: 'timeout' | 'stopped'): void => {
+  const terminate = (why: 'timeout' | 'stopped' | 'output'): void => {
     if (pid === undefined || ending) return;
     ending = why;
     killGroup(pid, 'SIGTERM');
     timers.push(setTimeout(() => killGroup(pid, 'SIGKILL'), x.grace));
   };
+  // A full disk or an unwritable path fails the trial and stops its process; no crash.
+  log.on('error', (error) => {
+    logError ??= `cannot write trial output to ${x.logPath}: ${systemMessage(error)}`;
+    terminate('output');
+  });
   const feed = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    log.write(chunk);
+    if (logError === undefined) log.write(chunk);
     tail = (tail + chunk.toString('utf8')).slice(-8192);
     try {
       x.collector[stream](chunk);
@@ -268,9 +282,17 @@ function execute(x: Execution): { outcome: Promise<TrialOutcome>; stop(): void }
       const problem = await Promise.resolve()
         .then(() => x.collector.finish())
         .then(() => (collectorError === undefined ? undefined : errorMessage(collectorError)), errorMessage);
-      await new Promise<void>((done) => log.end(done));
+      await closeLog();
+      if (logError !== undefined) return settle(failed(logError));
       settle(result.status === 'completed' && problem !== undefined ? failed(problem) : result);
     };
+    // 'close' comes after 'finish' or after 'error' (which a destroyed stream emits a tick later).
+    const closeLog = () =>
+      new Promise<void>((done) => {
+        if (log.closed) return done();
+        log.once('close', () => done());
+        if (!log.destroyed) log.end();
+      });
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (pid === undefined) void end(failed(`cannot start "${file}": ${error.code ?? error.message}`));
     });
@@ -279,13 +301,16 @@ function execute(x: Execution): { outcome: Promise<TrialOutcome>; stop(): void }
     x.reaper?.track(pid);
     child.stdout?.on('data', feed('stdout'));
     child.stderr?.on('data', feed('stderr'));
-    if (x.timeoutMs !== undefined) timers.push(setTimeout(() => terminate('timeout'), x.timeoutMs));
-    // Like a container, the trial ends with its main process: what it left behind is killed.
+    if (x.timeoutMs !== undefined) timers.push((timeout = setTimeout(() => terminate('timeout'), x.timeoutMs)));
     child.on('exit', () => {
+      // In time: the timeout no longer applies, and the rest of the output is read in full.
+      clearTimeout(timeout);
+      // Like a container, the trial ends with its main process: what it left behind is killed.
       killGroup(pid, 'SIGKILL');
       x.reaper?.untrack(pid);
     });
     child.on('close', (code, signal) => {
+      if (ending === 'output') return void end(failed(logError as string));
       if (ending === 'timeout') return void end(failed(`timed out after ${(x.timeoutMs ?? 0) / 1000} s`));
       if (ending === 'stopped') return void end(failed('stopped by the runner'));
       if (signal) return void end(failed(`killed by ${signal}${lastLines(tail)}`));
@@ -294,6 +319,11 @@ function execute(x: Execution): { outcome: Promise<TrialOutcome>; stop(): void }
     });
   });
   return { outcome, stop: () => terminate('stopped') };
+}
+
+/** "ENOSPC: no space left on device, write" → "no space left on device". */
+function systemMessage(error: NodeJS.ErrnoException): string {
+  return error.message.replace(/^E[A-Z0-9]+: /, '').replace(/, (write|open) .*$|, (write|open)$/, '');
 }
 
 function failed(message: string): TrialOutcome {

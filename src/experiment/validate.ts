@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { algorithmNames, KATIB_ALGORITHM_NAMES, unknownAlgorithmMessage } from '../../algorithms/registry.js';
 import { earlyStoppingNames, getEarlyStopping } from '../../early-stopping/registry.js';
 import { checkParameter } from '../search-space/check.js';
@@ -268,13 +269,14 @@ function checkCollector(spec: ExperimentSpec, add: Add): void {
   }
   mc?.source?.filter?.metricsFormat?.forEach((format, i) => {
     const path = `${s}.filter.metricsFormat[${i}]`;
+    // Katib compiles with Go's regexp (RE2), which is linear time: so do we, refusing what
+    // only a backtracking engine reads (backreferences, lookahead, lookbehind).
+    let groups: number;
     try {
-      new RegExp(format);
+      groups = RE2JS.compile(format).groupCount();
     } catch (error) {
-      return add(path, `expected a regular expression: ${(error as Error).message}`);
+      return add(path, `expected an RE2 regular expression (no backreferences or lookaround): ${(error as Error).message}`);
     }
-    // An empty alternative makes the regex match "", exposing its capture-group count.
-    const groups = (new RegExp(`(?:${format})|`).exec('') as RegExpExecArray).length - 1;
     if (groups < 2) add(path, `expected two capture groups (metric name, then value), found ${groups}`);
   });
 }

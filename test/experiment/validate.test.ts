@@ -128,7 +128,33 @@ const cases: [string, (e: Experiment) => void, string][] = [
   ['metricsFormat with one capture group', (e) => {
     mc(e).source = { filter: { metricsFormat: ['([\\w-]+)=(?:\\d+)', '(\\w+)=(\\d+)'] } };
   }, 'spec.metricsCollectorSpec.source.filter.metricsFormat[0]'],
+  ['metricsFormat with a backreference (not RE2)', (e) => {
+    mc(e).source = { filter: { metricsFormat: ['(\\w+)=(\\d+)', '(\\w+)=(\\d+) \\1'] } };
+  }, 'spec.metricsCollectorSpec.source.filter.metricsFormat[1]'],
+  ['metricsFormat with a lookahead (not RE2)', (e) => { mc(e).source = { filter: { metricsFormat: ['(\\w+)=(?=\\d)(\\d+)'] } }; }, 'spec.metricsCollectorSpec.source.filter.metricsFormat[0]'],
 ];
+
+describe('validateExperiment: metricsFormat runs on RE2', () => {
+  test.each([
+    ['a backreference', String.raw`(\w+)=(\d+)\1`],
+    ['a lookbehind', String.raw`(?<=INFO )(\w+)=(\d+)`],
+  ])('%s is refused with the field and what was expected', (_, format) => {
+    const e = structuredClone(base);
+    mc(e).source = { filter: { metricsFormat: [format] } };
+    expect(validateExperiment(e)).toEqual([
+      {
+        path: 'spec.metricsCollectorSpec.source.filter.metricsFormat[0]',
+        message: expect.stringMatching(/^expected an RE2 regular expression \(no backreferences or lookaround\): /),
+      },
+    ]);
+  });
+
+  test("Katib's own filters are accepted", () => {
+    const e = structuredClone(base);
+    mc(e).source = { filter: { metricsFormat: [String.raw`{metricName: ([\w|-]+), metricValue: ((-?\d+)(\.\d+)?)}`, String.raw`([\w-]+)=(Genotype.*)`] } };
+    expect(validateExperiment(e)).toEqual([]);
+  });
+});
 
 describe('validateExperiment', () => {
   test('the base experiment is valid', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ScribaError } from '../../src/errors.js';
 import type { MetricLog } from '../../src/trial/types.js';
-import { createCollector, type CollectorSpec } from '../../metrics-collector/index.js';
+import { MAX_TEXT_LINE_LENGTH, createCollector, type CollectorSpec } from '../../metrics-collector/index.js';
 
 const NOW = '2026-01-02T03:04:05.000Z';
 const now = () => NOW;
@@ -26,9 +26,9 @@ describe('StdOut collector (katib-spec §6)', () => {
     collector.stdout('lo');
     expect(batches).toEqual([]);
     collector.stdout(Buffer.from('ss=0.1\nacc'));
-    expect(batches).toEqual([[row('loss', '0.1')]]);
+    await vi.waitFor(() => expect(batches).toEqual([[row('loss', '0.1')]]));
     collector.stdout('uracy=0.9 loss=0.2\n');
-    expect(batches).toEqual([[row('loss', '0.1')], [row('accuracy', '0.9'), row('loss', '0.2')]]);
+    await vi.waitFor(() => expect(batches).toEqual([[row('loss', '0.1')], [row('accuracy', '0.9'), row('loss', '0.2')]]));
     await collector.finish();
     expect(batches).toHaveLength(2);
   });
@@ -75,8 +75,8 @@ describe('StdOut collector (katib-spec §6)', () => {
   test('JSON: nothing is reported after a bad line, and finish() rejects naming it', async () => {
     const { collector, rows } = collect({ kind: 'StdOut', format: 'JSON', metricNames: ['loss'] });
     collector.stdout('{"loss": "0.1"}\n\nloss=0.2\n{"loss": "0.3"}\n');
-    expect(rows()).toEqual([row('loss', '0.1')]);
     await expect(collector.finish()).rejects.toThrow('stdout line 3: not a JSON object: loss=0.2');
+    expect(rows()).toEqual([row('loss', '0.1')]);
   });
 
   test('a report that throws stops collection, and finish() rejects with its error', async () => {
@@ -86,8 +86,30 @@ describe('StdOut collector (katib-spec §6)', () => {
       throw new Error('store is down');
     }, { now });
     collector.stdout('loss=0.1\nloss=0.2\n');
-    expect(seen).toEqual([[row('loss', '0.1')]]);
     await expect(collector.finish()).rejects.toThrow('store is down');
+    expect(seen).toEqual([[row('loss', '0.1')]]);
+  });
+
+  test('a large output is parsed in slices: a timer set before it fires before finish() resolves', async () => {
+    const { collector, batches } = collect(textOut);
+    const events: string[] = [];
+    setTimeout(() => events.push('timer'), 1);
+    const lines = Array.from({ length: 200_000 }, (_, i) => `step ${i} loss=${i}`).join('\n');
+    collector.stdout(`${lines}\n${'x'.repeat(4 << 20)} loss=1e9`);
+    await collector.finish();
+    events.push('finished');
+    expect(events).toEqual(['timer', 'finished']);
+    expect(batches).toHaveLength(200_000);
+    expect(batches.at(-1)).toEqual([row('loss', '199999')]);
+  });
+
+  test(`a TEXT line is read on its first ${MAX_TEXT_LINE_LENGTH} characters, however it arrives`, async () => {
+    const { collector, rows } = collect(textOut);
+    collector.stdout('loss=0.1 ');
+    for (let i = 0; i < 16; i += 1) collector.stdout(Buffer.from(`${'y'.repeat(64 * 1024)} loss=2`));
+    collector.stdout('\naccuracy=0.5\n');
+    await collector.finish();
+    expect(rows()).toEqual([row('loss', '0.1'), row('accuracy', '0.5')]);
   });
 
   test('an invalid filter is rejected when the collector is created', () => {
@@ -108,6 +130,20 @@ describe('File collector (katib-spec §6)', () => {
     format,
     path,
     metricNames: ['loss', 'accuracy'],
+  });
+
+  test('a large file is read in full, with timers served meanwhile', async () => {
+    const path = join(dir, 'metrics.log');
+    const count = 200_000;
+    await writeFile(path, `${Array.from({ length: count }, (_, i) => `step ${i} loss=${i}`).join('\n')}\n${'z'.repeat(1 << 20)}\n`);
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    const { collector, rows } = collect(fileSpec(path), 60_000);
+    await collector.finish();
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    expect(rows()).toHaveLength(count);
+    expect(rows().at(-1)).toEqual(row('loss', String(count - 1)));
   });
 
   test('follows a file written in several appends, reporting while the trial runs', async () => {
