@@ -94,9 +94,10 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
         ? { onTrialComplete: (trial: TrialRecord, s: ExperimentState) => onTrialComplete(toTrialResult(s, trial) as TrialResult<P>) }
         : {}),
     });
-    store?.release(name);
     return toResult(state) as ExperimentResult<P>;
   } finally {
+    // Also when the objective or onTrialComplete threw: nothing runs the experiment any more.
+    store?.release(experiment.metadata.name);
     store?.close();
   }
 }

@@ -76,6 +76,7 @@ export class SqliteStore implements StateRecorder {
       clearLogs: this.db.prepare(`DELETE FROM observation_logs WHERE trial_name = ?`),
       setOwner: this.db.prepare(`UPDATE experiments SET owner_pid = ?, heartbeat_at = ? WHERE name = ?`),
       beat: this.db.prepare(`UPDATE experiments SET heartbeat_at = ? WHERE name = ? AND owner_pid = ?`),
+      disown: this.db.prepare(`UPDATE experiments SET owner_pid = NULL, heartbeat_at = NULL WHERE name = ? AND owner_pid = ?`),
     };
   }
 
@@ -170,10 +171,11 @@ export class SqliteStore implements StateRecorder {
     return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
   }
 
+  /** Gives up this process's claim; a claim of another process is left as it is. */
   release(name: string): void {
     clearInterval(this.heartbeats.get(name));
     this.heartbeats.delete(name);
-    this.statements.setOwner.run(null, null, name);
+    this.statements.disown.run(name, process.pid);
   }
 
   /**

@@ -1,9 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { search, tune } from '../../src/index.js';
+import { createState } from '../../src/loop/state.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { makeExperiment } from '../support/experiment.js';
 
 let dir = '';
 let db = '';
@@ -28,6 +31,39 @@ const options = () => ({
 });
 
 describe('tune({ store })', () => {
+  test('gives up its claim when onTrialComplete throws, and the experiment can be continued', async () => {
+    await expect(
+      tune({
+        ...options(),
+        onTrialComplete: () => {
+          throw new Error('callback failed');
+        },
+      }),
+    ).rejects.toThrow('callback failed');
+    const store = new SqliteStore(db, { create: false });
+    try {
+      expect(store.owner('stored').pid).toBeUndefined();
+    } finally {
+      store.close();
+    }
+    const result = await tune(options());
+    expect(result.counts.succeeded).toBe(6);
+  });
+
+  test('a claim is released only by its owner', () => {
+    const store = new SqliteStore(db);
+    try {
+      store.createExperiment(createState(makeExperiment(), 1, store));
+      const other = new Database(db);
+      other.prepare('UPDATE experiments SET owner_pid = 1 WHERE name = ?').run('loop-test');
+      other.close();
+      store.release('loop-test');
+      expect(store.owner('loop-test').pid).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
   test('records the experiment in SQLite and continues an unfinished one', async () => {
     // A first run whose fourth trial never returns stands in for a process that died mid-trial.
     let calls = 0;
