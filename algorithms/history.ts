@@ -37,7 +37,7 @@ export type HistoryReader = (experiment: AlgorithmExperiment, space: SearchSpace
  * objects each time), reused while the assignment's names and values and the objective's
  * recorded text are the same. Both are pure functions of those strings.
  */
-export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
+export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader & { remembered(experiment: AlgorithmExperiment): number } {
   const byAssignments = new WeakMap<TrialRecord['parameterAssignments'], Remembered>();
   const byExperiment = createRecent<Map<string, Remembered>>(REMEMBERED_EXPERIMENTS);
   const memoryOf = (experiment: AlgorithmExperiment): Map<string, Remembered> =>
@@ -52,7 +52,7 @@ export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
     }
   };
 
-  return (experiment, space, trials) => {
+  const read: HistoryReader = (experiment, space, trials) => {
     const memory = memoryOf(experiment);
     const rememberedOf = (trial: TrialRecord): Remembered => {
       const assignments = trial.parameterAssignments;
@@ -91,8 +91,23 @@ export function createHistoryReader(pointOf: PointOf = toUnit): HistoryReader {
       const value = remembered.value;
       if (value !== undefined) observations.push({ point, value: sign * value, order });
     });
+    forgetAbsent(memory, trials);
     return { observations, pending };
   };
+  /** How many trials of the experiment it remembers by name. */
+  const remembered = (experiment: AlgorithmExperiment): number => memoryOf(experiment).size;
+  return Object.assign(read, { remembered });
+}
+
+/**
+ * Requests may name different trials each time (a gRPC client is free to): once the memory
+ * holds many more trials than the request, the ones it did not bring are forgotten, so that
+ * memory follows the largest request, not the sum of all requests.
+ */
+function forgetAbsent(memory: Map<string, Remembered>, trials: readonly TrialRecord[]): void {
+  if (memory.size <= 2 * trials.length + 1024) return;
+  const present = new Set(trials.map((t) => t.name));
+  for (const name of memory.keys()) if (!present.has(name)) memory.delete(name);
 }
 
 /** How many experiments a reader remembers trials of by name (least recently used first out). */

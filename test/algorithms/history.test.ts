@@ -30,6 +30,19 @@ const trial = (name: string, x: string, condition: TrialRecord['condition'], los
 });
 
 describe('the history reader', () => {
+  test('memory follows the largest request, not every trial name ever sent', () => {
+    const read = createHistoryReader();
+    const e = experiment('churn');
+    const space = compileSpace(e.spec.parameters ?? []);
+    for (let request = 0; request < 50; request++) {
+      const trials = Array.from({ length: 500 }, (_, i) => trial(`r${request}-t${i}`, String(i % 10), 'Succeeded', String(i)));
+      expect(read(e, space, trials).observations).toHaveLength(500);
+    }
+    expect(read.remembered(e)).toBeLessThanOrEqual(2 * 500 + 1024);
+    // a trial sent again is still read correctly after being forgotten
+    expect(read(e, space, [trial('r0-t3', '3', 'Succeeded', '7')]).observations).toEqual([{ point: [0.3, 0.75], value: 7, order: 0 }]);
+  });
+
   test("Katib's rule: succeeded and early-stopped trials with a finite objective, running ones pending, maximize negated", () => {
     const read = createHistoryReader();
     const e = experiment('e', '10', 'maximize');
