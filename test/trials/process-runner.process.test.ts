@@ -308,7 +308,8 @@ describe('process runner: GPUs', () => {
     // written aside and renamed, so that the test never reads a file created but not yet written
     fs.writeFileSync(dir + '/' + name + '.part', process.env.CUDA_VISIBLE_DEVICES + '|' + process.env.NVIDIA_VISIBLE_DEVICES);
     fs.renameSync(dir + '/' + name + '.part', dir + '/' + name + '.started');
-    const timer = setInterval(() => { if (fs.existsSync(dir + '/' + name + '.release')) { clearInterval(timer); } }, 20);`;
+    // released by the test, or ended once the test's folder is gone (a failed test releases nothing)
+    const timer = setInterval(() => { if (fs.existsSync(dir + '/' + name + '.release') || !fs.existsSync(dir)) { clearInterval(timer); } }, 20);`;
   const gpuExperiment = (gpus: number | string, kind?: string) =>
     experiment(
       { command: [NODE, join(tmp, 'gpu.cjs'), tmp], resources: { limits: { 'nvidia.com/gpu': gpus } } },
