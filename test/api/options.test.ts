@@ -179,3 +179,16 @@ describe('options: how the experiment ends', () => {
     await expect(study.ask()).resolves.toMatchObject({ name: expect.any(String) });
   });
 });
+
+describe('options: grid size limits', () => {
+  test.each([
+    { case: 'a double step of 1e-300', x: search.double({ min: 0, max: 1, step: 1e-300 }), path: 'parameters.x.step', points: '1e300' },
+    { case: 'an int range of ±9e15', x: search.int({ min: -9e15, max: 9e15 }), path: 'parameters.x.max', points: '1.8e16' },
+  ])('tune() and createStudy() refuse $case before any trial', async ({ x, path, points }) => {
+    const message = `grid of ${points} points for parameter "x" exceeds the limit of 10,000,000 points per parameter`;
+    const options = { ...base, parameters: { x }, algorithm: 'grid' as const, maxTrialCount: 2 };
+    expect(await issuesOf(() => tune(options))).toEqual([{ path, message }]);
+    const { objective: _, ...studyOptions } = options;
+    expect(await issuesOf(() => createStudy(studyOptions))).toEqual([{ path, message }]);
+  });
+});

@@ -216,3 +216,27 @@ describe('parseExperimentObject', () => {
     expect(experiment).not.toHaveProperty('status');
   });
 });
+
+describe('loadExperiment: grid size limits', () => {
+  // random.yaml as a grid: lr replaced, momentum given a step.
+  const grid = (parameter: object) =>
+    randomWith((raw) => {
+      raw.spec.algorithm = { algorithmName: 'grid' };
+      raw.spec.parameters[0] = parameter;
+      raw.spec.parameters[1].feasibleSpace.step = '0.1';
+    });
+
+  test('a double step of 1e-300 is refused at validation, naming the parameter and the field', () => {
+    const { issues } = loadExperiment(grid({ name: 'lr', parameterType: 'double', feasibleSpace: { min: '0', max: '1', step: '1e-300' } }));
+    expect(issues).toEqual([
+      { path: 'spec.parameters[0].feasibleSpace.step', message: 'grid of 1e300 points for parameter "lr" exceeds the limit of 10,000,000 points per parameter' },
+    ]);
+  });
+
+  test('an int range of ±9e15 is refused at validation', () => {
+    const { issues } = loadExperiment(grid({ name: 'lr', parameterType: 'int', feasibleSpace: { min: '-9e15', max: '9e15' } }));
+    expect(issues).toEqual([
+      { path: 'spec.parameters[0].feasibleSpace.max', message: 'grid of 1.8e16 points for parameter "lr" exceeds the limit of 10,000,000 points per parameter' },
+    ]);
+  });
+});
