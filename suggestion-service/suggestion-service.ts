@@ -66,8 +66,12 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
         throw invalid('current_request_number', `expected an integer from 0 to ${MAX_REQUEST_NUMBER}, got ${count}`);
       }
       const algorithm = resolve(experiment);
+      // Whatever ValidateAlgorithmSettings refuses is refused here too, before the algorithm
+      // runs: a controller that skipped validation (or a changed experiment) gets the same issues.
       const issues = parameterIssues(experiment);
       if (issues.length > 0) throw ScribaError.fromIssues(issues, 'invalid GetSuggestions request');
+      const refused = experimentIssues(algorithm, experiment);
+      if (refused.length > 0) throw ScribaError.fromIssues(refused, `invalid experiment for algorithm ${algorithm.name}`);
       if (count === 0) return { parameterAssignments: [], earlyStoppingRules: [] };
       const trials = inCreationOrder(request.trials);
       let reply;
@@ -91,13 +95,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
     async validateAlgorithmSettings(request) {
       const experiment = experimentOf(request.experiment, 'invalid ValidateAlgorithmSettings request');
       const algorithm = resolve(experiment);
-      const issues = parameterIssues(experiment);
-      try {
-        issues.push(...algorithm.validateSettings(experiment));
-      } catch (error) {
-        // An algorithm may stumble on parameters reported above; otherwise it is its own fault.
-        if (issues.length === 0) throw explain(error, algorithm, experiment);
-      }
+      const issues = [...parameterIssues(experiment), ...experimentIssues(algorithm, experiment)];
       if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
       return {};
     },
@@ -119,6 +117,20 @@ function experimentOf(wire: Maybe<WireExperiment>, heading: string): AlgorithmEx
   return experiment;
 }
 
+/**
+ * The algorithm's own ValidateAlgorithmSettings, on parameters that passed
+ * `parameterIssues`: what both RPCs refuse. An algorithm that throws instead of
+ * reporting is at fault (INTERNAL).
+ */
+function experimentIssues(algorithm: Algorithm, experiment: AlgorithmExperiment): ValidationIssue[] {
+  if (parameterIssues(experiment).length > 0) return [];
+  try {
+    return algorithm.validateSettings(experiment);
+  } catch (error) {
+    throw new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} failed to validate the experiment: ${errorMessage(error)}`);
+  }
+}
+
 /** Katib's admission rule 9 for each parameter, and unique names. */
 function parameterIssues(experiment: AlgorithmExperiment): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -133,9 +145,8 @@ function parameterIssues(experiment: AlgorithmExperiment): ValidationIssue[] {
 
 /**
  * Why an algorithm failed: its own validation's issues when there are any, else the
- * error itself. GetSuggestions does not validate settings up front: Katib validates
- * before the first call, and later calls carry the state an algorithm round-trips as
- * settings, which its validation need not know.
+ * error itself. (GetSuggestions validates before the call, so issues are rare here; an
+ * algorithm that round-trips state as settings must accept those settings in its validation.)
  */
 function explain(error: unknown, algorithm: Algorithm, experiment: AlgorithmExperiment): unknown {
   if (error instanceof ScribaError || error instanceof StatusError) return error;

@@ -75,6 +75,34 @@ const SETTINGS: Array<{ case: string; experiment: WireExperiment; details: strin
     experiment: withAlgorithm('grid', [], { maxTrialCount: 50, parameterSpecs: { parameters: [{ name: 'k', parameterType: 'INT', feasibleSpace: { min: '1', max: '4' } }] } }),
     details: 'spec.maxTrialCount: maxTrialCount 50 exceeds the 4 combinations of the grid',
   },
+  {
+    case: 'grid: a double step of 1e-300',
+    experiment: withAlgorithm('grid', [], { parameterSpecs: { parameters: [double({ min: '0', max: '1', step: '1e-300' })] } }),
+    details: 'spec.parameters[0].feasibleSpace.step: grid of 1e300 points for parameter "lr" exceeds the limit of 10,000,000 points per parameter',
+  },
+  {
+    case: 'grid: an int range of ±9e15',
+    experiment: withAlgorithm('grid', [], { parameterSpecs: { parameters: [{ name: 'k', parameterType: 'INT', feasibleSpace: { min: '-9e15', max: '9e15' } }] } }),
+    details: 'spec.parameters[0].feasibleSpace.max: grid of 1.8e16 points for parameter "k" exceeds the limit of 10,000,000 points per parameter',
+  },
+  {
+    case: 'cmaes: only categorical parameters',
+    experiment: withAlgorithm('cmaes', [], {
+      parameterSpecs: { parameters: [{ name: 'opt', parameterType: 'CATEGORICAL', feasibleSpace: { list: ['sgd', 'adam'] } }] },
+    }),
+    details: 'spec.parameters: CMA-ES only supports two or more dimensional continuous search space.',
+  },
+  {
+    case: 'cmaes: an unknown restart strategy',
+    experiment: withAlgorithm('cmaes', [{ name: 'restart_strategy', value: 'sometimes' }]),
+    details: 'failed to validate restart_strategy(sometimes)',
+  },
+  { case: 'sobol: a setting it does not take', experiment: withAlgorithm('sobol', [{ name: 'seed', value: '1' }]), details: 'unknown setting seed for algorithm sobol' },
+  {
+    case: 'bayesianoptimization: an unknown base estimator',
+    experiment: withAlgorithm('bayesianoptimization', [{ name: 'base_estimator', value: 'XX' }]),
+    details: 'failed to validate base_estimator(XX)',
+  },
 ];
 
 describe('INVALID_ARGUMENT, never INTERNAL, a hang or a crash', () => {
@@ -92,6 +120,13 @@ describe('INVALID_ARGUMENT, never INTERNAL, a hang or a crash', () => {
   test.each(SETTINGS)('ValidateAlgorithmSettings: $case', async (row) => {
     const error = await failure(suggestion.validateAlgorithmSettingsWire({ experiment: row.experiment }));
     expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(row.details)]);
+  });
+
+  // GetSuggestions refuses whatever ValidateAlgorithmSettings refuses, with the same details.
+  test.each(SETTINGS)('GetSuggestions: $case', async (row) => {
+    const validated = await failure(suggestion.validateAlgorithmSettingsWire({ experiment: row.experiment }));
+    const error = await failure(suggestion.getSuggestionsWire({ experiment: row.experiment, trials: [], currentRequestNumber: 2 }));
+    expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, validated.details]);
   });
 
   test.each([
