@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { algorithmNames, getAlgorithm, KATIB_ALGORITHM_NAMES, unknownAlgorithmMessage } from '../../algorithms/registry.js';
+import { checkTemplateContainer } from '../../trials/template-check.js';
 import { applyDefaults } from './defaults.js';
 import { parseExperimentObject } from './parse.js';
 import type { Experiment, ValidationIssue } from './types.js';
@@ -11,7 +12,8 @@ export const YAML_PATH = '(yaml)';
 /**
  * Reads an Experiment written in YAML or JSON, the way Katib admits one: shape check,
  * mutating defaults (§2.2), validating webhook (§2.3), then the algorithm's own
- * ValidateAlgorithmSettings (§4), which Katib runs later in the suggestion service.
+ * ValidateAlgorithmSettings (§4), which Katib runs later in the suggestion service, and
+ * the primary container of a rendered trial (§7), which Katib finds only at a trial's pod.
  * Every issue is returned at once; the experiment returned is the defaulted one, and
  * `undefined` only when the text is not YAML.
  *
@@ -36,6 +38,7 @@ export function loadExperiment(text: string): { experiment: Experiment | undefin
   const experiment = applyDefaults(parsed.experiment);
   const later = validateExperiment(experiment);
   later.push(...algorithmIssues(experiment, [...parsed.issues, ...later]));
+  later.push(...templateIssues(experiment, [...parsed.issues, ...later]));
   const shadowed = shadowing(parsed.issues);
   return { experiment, issues: [...parsed.issues, ...later.filter((i) => !shadowed(i.path))] };
 }
@@ -69,6 +72,15 @@ function algorithmIssues(experiment: Experiment, issues: readonly ValidationIssu
   }
   if (KATIB_ALGORITHM_NAMES.includes(name)) return [{ path: 'spec.algorithm.algorithmName', message: unknownAlgorithmMessage(name) }];
   return []; // an unknown name, already reported by validateExperiment
+}
+
+/**
+ * The primary container of a rendered trial (what `scriba run` would otherwise be first
+ * to find), once the template and the parameters it renders with are sound.
+ */
+function templateIssues(experiment: Experiment, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  if (issues.some((i) => i.path.startsWith('spec.trialTemplate') || i.path.startsWith('spec.parameters'))) return [];
+  return checkTemplateContainer(experiment);
 }
 
 /** `line L, column C: <what>` from a yaml package error, without its source excerpt. */

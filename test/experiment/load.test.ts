@@ -240,3 +240,38 @@ describe('loadExperiment: grid size limits', () => {
     ]);
   });
 });
+
+describe('loadExperiment: the primary container of a rendered trial', () => {
+  const ALL_PLACEHOLDERS = 'python train.py --lr=${trialParameters.learningRate} ${trialParameters.momentum} ${trialParameters.batchSize} ${trialParameters.optimizer}';
+  test('a primaryContainerName naming no container is an issue at validation', () => {
+    const { issues } = loadExperiment(randomWith((raw) => (raw.spec.trialTemplate.primaryContainerName = 'trainer')));
+    expect(issues).toEqual([
+      {
+        path: 'spec.trialTemplate.primaryContainerName',
+        message: 'Job: no container named "trainer" in spec.template.spec.containers; found "training-container"',
+      },
+    ]);
+  });
+
+  test('a command that is not a list of strings, and a GPU count that is not whole, are issues at validation', () => {
+    const command = loadExperiment(randomWith((raw) => (raw.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].command = ALL_PLACEHOLDERS)));
+    expect(command.issues).toEqual([
+      { path: 'spec.trialTemplate.trialSpec', message: expect.stringMatching(/^spec\.template\.spec\.containers\[0\]\.command: expected a list of strings, got "python train.py --lr=0.03 /) },
+    ]);
+    const gpus = loadExperiment(
+      randomWith((raw) => (raw.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].resources = { limits: { 'nvidia.com/gpu': '0.5' } })),
+    );
+    expect(gpus.issues).toEqual([{ path: 'spec.trialTemplate.trialSpec', message: 'resources.limits["nvidia.com/gpu"]: expected a whole number of GPUs, got "0.5"' }]);
+  });
+
+  test('a kind whose containers only its controller knows (an Argo Workflow) is not looked into', () => {
+    const { issues } = loadExperiment(
+      randomWith((raw) => {
+        raw.spec.trialTemplate.trialSpec = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { lr: '${trialParameters.learningRate}', m: '${trialParameters.momentum}', b: '${trialParameters.batchSize}', o: '${trialParameters.optimizer}' } };
+        raw.spec.trialTemplate.successCondition = 'status.phase == "Succeeded"';
+        raw.spec.trialTemplate.failureCondition = 'status.phase == "Failed"';
+      }),
+    );
+    expect(issues).toEqual([]);
+  });
+});
