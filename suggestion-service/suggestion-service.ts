@@ -4,7 +4,7 @@ import type { Algorithm, AlgorithmExperiment } from '../algorithms/types.js';
 import { errorMessage, ScribaError } from '../src/errors.js';
 import type { ValidationIssue } from '../src/experiment/types.js';
 import { createRng } from '../src/rng.js';
-import { checkParameter } from '../src/search-space/check.js';
+import { checkParameters } from '../src/search-space/check.js';
 import { decodeExperiment } from './experiment-codec.js';
 import type { GetSuggestionsCall } from './request-decoder.js';
 import { inCreationOrder } from './trial-codec.js';
@@ -131,16 +131,9 @@ function experimentIssues(algorithm: Algorithm, experiment: AlgorithmExperiment)
   }
 }
 
-/** Katib's admission rule 9 for each parameter, and unique names. */
+/** Katib's admission rule 9 for each parameter, unique names, and the size limits of the experiment's validation. */
 function parameterIssues(experiment: AlgorithmExperiment): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const seen = new Set<string>();
-  (experiment.spec.parameters ?? []).forEach((p, i) => {
-    issues.push(...checkParameter(p, `spec.parameters[${i}]`));
-    if (seen.has(p.name)) issues.push({ path: `spec.parameters[${i}].name`, message: `duplicate parameter name "${p.name}"` });
-    seen.add(p.name);
-  });
-  return issues;
+  return checkParameters(experiment.spec.parameters ?? []);
 }
 
 /**

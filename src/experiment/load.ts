@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { algorithmNames, getAlgorithm, KATIB_ALGORITHM_NAMES, unknownAlgorithmMessage } from '../../algorithms/registry.js';
 import { checkTemplateContainer } from '../../trials/template-check.js';
 import { applyDefaults } from './defaults.js';
+import { formatLimit, MAX_EXPERIMENT_BYTES } from './limits.js';
 import { parseExperimentObject } from './parse.js';
 import type { Experiment, ValidationIssue } from './types.js';
 import { validateExperiment } from './validate.js';
@@ -22,6 +23,8 @@ export const YAML_PATH = '(yaml)';
  * if (issues.length > 0) throw ScribaError.fromIssues(issues);
  */
 export function loadExperiment(text: string): { experiment: Experiment | undefined; issues: ValidationIssue[] } {
+  const tooLarge = sizeIssue(Buffer.byteLength(text));
+  if (tooLarge) return { experiment: undefined, issues: [tooLarge] };
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     return { experiment: undefined, issues: doc.errors.map((error) => ({ path: YAML_PATH, message: yamlMessage(error) })) };
@@ -41,6 +44,13 @@ export function loadExperiment(text: string): { experiment: Experiment | undefin
   later.push(...templateIssues(experiment, [...parsed.issues, ...later]));
   const shadowed = shadowing(parsed.issues);
   return { experiment, issues: [...parsed.issues, ...later.filter((i) => !shadowed(i.path))] };
+}
+
+/** The issue of an experiment of `bytes` bytes, beyond MAX_EXPERIMENT_BYTES; checked before a file is read or text is parsed. */
+export function sizeIssue(bytes: number, unknownTotal = false): ValidationIssue | undefined {
+  if (bytes <= MAX_EXPERIMENT_BYTES) return undefined;
+  const size = unknownTotal ? `more than ${formatLimit(MAX_EXPERIMENT_BYTES)}` : formatLimit(bytes);
+  return { path: YAML_PATH, message: `the experiment is ${size} bytes, beyond the limit of ${formatLimit(MAX_EXPERIMENT_BYTES, 'bytes')}` };
 }
 
 /**

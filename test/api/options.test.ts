@@ -192,3 +192,16 @@ describe('options: grid size limits', () => {
     expect(await issuesOf(() => createStudy(studyOptions))).toEqual([{ path, message }]);
   });
 });
+
+describe('options: input size limits', () => {
+  test('a categorical of more than 10,000 values and more than 1,000 parameters are refused', async () => {
+    const values = Array.from({ length: 10_001 }, (_, i) => `v${i}`);
+    const tooLong = await issuesOf(() => tune({ ...base, parameters: { opt: search.categorical(values) }, maxTrialCount: 1 }));
+    expect(tooLong).toEqual([{ path: 'parameters.opt.list', message: 'a list of 10,001 values exceeds the limit of 10,000 values' }]);
+    const many = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`p${i}`, search.int({ min: 0, max: 1 })]));
+    const { objective: _, ...study } = base;
+    expect(await issuesOf(() => createStudy({ ...study, parameters: many }))).toEqual([
+      { path: 'parameters', message: '1,001 parameters exceed the limit of 1,000 parameters' },
+    ]);
+  });
+});

@@ -275,3 +275,29 @@ describe('loadExperiment: the primary container of a rendered trial', () => {
     expect(issues).toEqual([]);
   });
 });
+
+describe('loadExperiment: input size limits', () => {
+  test('a feasibleSpace.list of more than 10,000 values is refused, its values unread', () => {
+    const list = Array.from({ length: 10_001 }, (_, i) => ({ value: i })); // not strings: each would be an issue if read
+    const { issues } = loadExperiment(randomWith((raw) => (raw.spec.parameters[3].feasibleSpace.list = list)));
+    expect(issues).toEqual([{ path: 'spec.parameters[3].feasibleSpace.list', message: 'a list of 10,001 values exceeds the limit of 10,000 values' }]);
+  });
+
+  test('10,000 values is within the limit', () => {
+    const list = Array.from({ length: 10_000 }, (_, i) => `v${i}`);
+    expect(loadExperiment(randomWith((raw) => (raw.spec.parameters[3].feasibleSpace.list = list))).issues).toEqual([]);
+  });
+
+  test('more than 1,000 parameters are refused', () => {
+    const parameters = Array.from({ length: 1_001 }, (_, i) => ({ name: `p${i}`, parameterType: 'int', feasibleSpace: { min: '0', max: '1' } }));
+    const { issues } = loadExperiment(randomWith((raw) => (raw.spec.parameters = parameters)));
+    expect(issues).toEqual([{ path: 'spec.parameters', message: '1,001 parameters exceed the limit of 1,000 parameters' }]);
+  });
+
+  test('a text of more than 4 MiB is refused before it is parsed', () => {
+    const text = `${fixtureText('random.yaml')}#${'x'.repeat(4 * 1024 * 1024)}\n`;
+    const { experiment, issues } = loadExperiment(text);
+    expect(experiment).toBeUndefined();
+    expect(issues).toEqual([{ path: '(yaml)', message: `the experiment is ${Buffer.byteLength(text).toLocaleString('en-US')} bytes, beyond the limit of 4 MiB` }]);
+  });
+});

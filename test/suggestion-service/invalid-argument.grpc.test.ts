@@ -62,6 +62,16 @@ const TABLE: Array<{ case: string; experiment: WireExperiment | null; count?: nu
   { case: 'an algorithm not implemented yet', experiment: withAlgorithm('placeholder'), details: 'algorithm placeholder is not available in this version of Scriba: placeholder: not implemented yet' },
   { case: 'a negative current_request_number', experiment: base, count: -1, details: 'current_request_number: expected an integer from 0 to 10000, got -1' },
   { case: 'a huge current_request_number', experiment: base, count: 2_000_000_000, details: 'current_request_number: expected an integer from 0 to 10000' },
+  {
+    case: 'a categorical list of 10,001 values',
+    experiment: withParameter({ name: 'lr', parameterType: 'CATEGORICAL', feasibleSpace: { list: Array.from({ length: 10_001 }, (_, i) => `v${i}`) } }),
+    details: 'spec.parameters[0].feasibleSpace.list: a list of 10,001 values exceeds the limit of 10,000 values',
+  },
+  {
+    case: '1,001 parameters',
+    experiment: { ...base, spec: { ...base.spec, parameterSpecs: { parameters: Array.from({ length: 1_001 }, () => double({ min: '0', max: '1' })).map((p, i) => ({ ...p, name: `p${i}` })) } } },
+    details: 'spec.parameters: 1,001 parameters exceed the limit of 1,000 parameters',
+  },
   { case: 'grid with a double without step', experiment: withAlgorithm('grid'), details: 'spec.parameters[0].feasibleSpace.step: algorithm grid needs a step for double parameter "lr"' },
 ];
 
