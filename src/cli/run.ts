@@ -37,7 +37,8 @@ export async function runFile(file: string, flags: RunFlags, io: Io): Promise<nu
     io.err(`${file}: ${formatIssue(read.tooLarge)}`);
     return 2;
   }
-  const { experiment, issues } = loadExperiment(read.text);
+  const { experiment, issues, warnings } = loadExperiment(read.text);
+  for (const warning of warnings) io.err(`${file}: warning: ${formatIssue(warning)}`);
   const gpuIds = await gpuInventory(flags.gpus, io);
   if (experiment && issues.length === 0) issues.push(...checkLocalRun(experiment, gpuIds.length));
   if (!experiment || issues.length > 0) {

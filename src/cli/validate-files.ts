@@ -13,7 +13,8 @@ export async function validateFiles(files: readonly string[], io: Io): Promise<n
       code = Math.max(code, 2);
       continue;
     }
-    const { issues } = 'tooLarge' in read ? { issues: [read.tooLarge] } : loadExperiment(read.text);
+    const { issues, warnings } = 'tooLarge' in read ? { issues: [read.tooLarge], warnings: [] } : loadExperiment(read.text);
+    for (const warning of warnings) io.err(`${file}: warning: ${formatIssue(warning)}`);
     if (issues.length === 0) io.out(`${file}: valid`);
     else for (const issue of issues) io.out(`${file}: ${formatIssue(issue)}`);
     if (issues.length > 0) code = Math.max(code, 1);

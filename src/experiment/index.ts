@@ -15,4 +15,4 @@ export {
   TRAIN_JOB_PRIMARY_POD_LABELS,
 } from './defaults.js';
 export { validateExperiment, EARLY_STOPPING_NAMES, METRICS_COLLECTOR_KINDS, type ValidateOptions } from './validate.js';
-export { loadExperiment, YAML_PATH } from './load.js';
+export { loadExperiment, YAML_PATH, type LoadedExperiment } from './load.js';
