@@ -40,4 +40,17 @@ describe('input size limits of scriba validate and scriba run', () => {
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain(`${file}: spec.parameters[0].feasibleSpace.list: a list of 20,000 values exceeds the limit of 10,000 values\n`);
   });
+
+  test('a grid step of 1e-300: scriba validate and scriba run refuse it with the same line, before any trial', async () => {
+    const file = join(dir, 'fine-grid.yaml');
+    const text = valid('fine-grid')
+      .replace('algorithmName: random, algorithmSettings: [{ name: random_state, value: "3" }]', 'algorithmName: grid')
+      .replace('feasibleSpace: { min: "0", max: "1" }', 'feasibleSpace: { min: "0", max: "1", step: "1e-300" }');
+    await writeFile(file, text);
+    const line = `${file}: spec.parameters[0].feasibleSpace.step: grid of 1e300 points for parameter "x" exceeds the limit of 10,000,000 points per parameter\n`;
+    const validate = await scriba(['validate', file]);
+    expect([validate.code, validate.stdout]).toEqual([1, line]);
+    const run = await scriba(['run', file, '--db', join(dir, 'grid.db'), '--gpus', 'none']);
+    expect([run.code, run.stderr, run.stdout]).toEqual([2, line, '']);
+  });
 });
