@@ -18,9 +18,11 @@ const PATH = 'spec.trialTemplate.trialSpec';
  * shell's command string (`command: [sh, -c, "... ${trialParameters.x} ..."]`, also bash,
  * `/bin/sh`, `env bash`, `busybox sh`, options such as `-ec` or `-o pipefail` before the
  * script, and the script given in `args`): the shell then interprets the value, so a
- * categorical value `$(rm -rf ~)` runs `rm`. Only categorical parameters are reported,
- * and only when one of their values holds a character outside SHELL_SAFE: the values of
- * double, int and discrete parameters are numbers, which the shell takes as they are.
+ * categorical value `$(rm -rf ~)` runs `rm`. Only list parameters (categorical, and
+ * discrete, whose numbers are substituted as written, spaces around them included) are
+ * reported, and only when one of their values holds a character outside SHELL_SAFE:
+ * Scriba writes the values of double and int parameters as numbers, which the shell
+ * takes as they are.
  * One warning per parameter and container, whatever the number of trials.
  *
  * The safe form passes the value as a separate argument, read as "$1":
@@ -29,12 +31,13 @@ const PATH = 'spec.trialTemplate.trialSpec';
 export function shellSubstitutionWarnings(experiment: Experiment): ValidationIssue[] {
   const template = experiment.spec.trialTemplate;
   if (!template?.trialSpec) return [];
-  const unsafe = new Map<string, { parameter: string; value: string }>();
+  const unsafe = new Map<string, { parameter: string; type: string; value: string }>();
   for (const tp of template.trialParameters ?? []) {
     const p = (experiment.spec.parameters ?? []).find((q) => q.name === tp.reference);
-    if (p?.parameterType !== 'categorical') continue;
+    // A discrete value is a number, but written as it is, so it may carry spaces around it.
+    if (p?.parameterType !== 'categorical' && p?.parameterType !== 'discrete') continue;
     const value = (p.feasibleSpace?.list ?? []).find((v) => typeof v === 'string' && !SHELL_SAFE.test(v));
-    if (value !== undefined) unsafe.set(tp.name, { parameter: p.name, value });
+    if (value !== undefined) unsafe.set(tp.name, { parameter: p.name, type: p.parameterType, value });
   }
   if (unsafe.size === 0) return [];
   const warnings: ValidationIssue[] = [];
@@ -50,7 +53,7 @@ export function shellSubstitutionWarnings(experiment: Experiment): ValidationIss
       warnings.push({
         path: PATH,
         message:
-          `categorical parameter "${found.parameter}" is substituted as it is into the shell command string of container "${container.name}" (${script.shell} -c), ` +
+          `${found.type} parameter "${found.parameter}" is substituted as it is into the shell command string of container "${container.name}" (${script.shell} -c), ` +
           `and its value ${JSON.stringify(found.value)} holds characters the shell interprets; ` +
           `pass it as a separate argument and read it as "$1": [${script.shell}, -c, '... "$1" ...', ${script.shell}, '${match[0]}']`,
       });

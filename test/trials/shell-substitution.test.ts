@@ -65,3 +65,13 @@ describe('shellSubstitutionWarnings', () => {
     expect(warned(e)).toEqual([]);
   });
 });
+
+test('a discrete value written with a space around it is reported too; plain numbers are not', () => {
+  const withDiscrete = (list: string[]): Experiment => {
+    const e = job(['sh', '-c', 'train ${trialParameters.o}']);
+    e.spec.parameters = [lr, { name: 'opt', parameterType: 'discrete', feasibleSpace: { list } }];
+    return e;
+  };
+  expect(warned(withDiscrete(['1', ' 2']))).toEqual([expect.stringMatching(/^discrete parameter "opt" is substituted .* its value " 2" holds characters/)]);
+  expect(warned(withDiscrete(['1', '-2.5e-3', '+4']))).toEqual([]);
+});
