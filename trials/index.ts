@@ -22,3 +22,4 @@ export {
   type ProcessRunner,
   type ProcessRunnerOptions,
 } from './process-runner.js';
+export { shellSubstitutionWarnings } from './shell-substitution.js';
