@@ -66,12 +66,10 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
         throw invalid('current_request_number', `expected an integer from 0 to ${MAX_REQUEST_NUMBER}, got ${count}`);
       }
       const algorithm = resolve(experiment);
-      // Whatever ValidateAlgorithmSettings refuses is refused here too, before the algorithm
-      // runs: a controller that skipped validation (or a changed experiment) gets the same issues.
-      const issues = parameterIssues(experiment);
-      if (issues.length > 0) throw ScribaError.fromIssues(issues, 'invalid GetSuggestions request');
-      const refused = experimentIssues(algorithm, experiment);
-      if (refused.length > 0) throw ScribaError.fromIssues(refused, `invalid experiment for algorithm ${algorithm.name}`);
+      // Whatever ValidateAlgorithmSettings refuses is refused here too, in the same words,
+      // before the algorithm runs: a controller that skipped validation gets the issues.
+      const issues = experimentIssues(algorithm, experiment, parameterIssues(experiment));
+      if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
       if (count === 0) return { parameterAssignments: [], earlyStoppingRules: [] };
       const trials = inCreationOrder(request.trials);
       let reply;
@@ -95,7 +93,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
     async validateAlgorithmSettings(request) {
       const experiment = experimentOf(request.experiment, 'invalid ValidateAlgorithmSettings request');
       const algorithm = resolve(experiment);
-      const issues = [...parameterIssues(experiment), ...experimentIssues(algorithm, experiment)];
+      const issues = experimentIssues(algorithm, experiment, parameterIssues(experiment));
       if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
       return {};
     },
@@ -118,17 +116,18 @@ function experimentOf(wire: Maybe<WireExperiment>, heading: string): AlgorithmEx
 }
 
 /**
- * The algorithm's own ValidateAlgorithmSettings, on parameters that passed
- * `parameterIssues`: what both RPCs refuse. An algorithm that throws instead of
- * reporting is at fault (INTERNAL).
+ * What both RPCs refuse: the parameters' issues found already, and the algorithm's own
+ * ValidateAlgorithmSettings. An algorithm may stumble on parameters reported already;
+ * otherwise one that throws instead of reporting is at fault (INTERNAL).
  */
-function experimentIssues(algorithm: Algorithm, experiment: AlgorithmExperiment): ValidationIssue[] {
-  if (parameterIssues(experiment).length > 0) return [];
+function experimentIssues(algorithm: Algorithm, experiment: AlgorithmExperiment, parameterIssues: readonly ValidationIssue[]): ValidationIssue[] {
+  const issues = [...parameterIssues];
   try {
-    return algorithm.validateSettings(experiment);
+    issues.push(...algorithm.validateSettings(experiment));
   } catch (error) {
-    throw new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} failed to validate the experiment: ${errorMessage(error)}`);
+    if (issues.length === 0) throw new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} failed to validate the experiment: ${errorMessage(error)}`);
   }
+  return issues;
 }
 
 /** Katib's admission rule 9 for each parameter, unique names, and the size limits of the experiment's validation. */

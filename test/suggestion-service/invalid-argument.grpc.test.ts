@@ -127,6 +127,17 @@ describe('INVALID_ARGUMENT, never INTERNAL, a hang or a crash', () => {
     expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(row.details)]);
   });
 
+  test('a bad parameter and a bad setting: both RPCs list both, in the same words', async () => {
+    const experiment = withAlgorithm('tpe', [{ name: 'n_trees', value: '3' }], {
+      parameterSpecs: { parameters: [double({ min: '1', max: '0' }), ...(base.spec.parameterSpecs?.parameters ?? []).slice(1)] },
+    });
+    const validated = await failure(suggestion.validateAlgorithmSettingsWire({ experiment }));
+    const suggested = await failure(suggestion.getSuggestionsWire({ experiment, trials: [], currentRequestNumber: 1 }));
+    expect(validated.details).toContain('spec.parameters[0].feasibleSpace.max: expected max >= min');
+    expect(validated.details).toContain('unknown setting n_trees for algorithm tpe');
+    expect([suggested.code, suggested.details]).toEqual([status.INVALID_ARGUMENT, validated.details]);
+  });
+
   test.each(SETTINGS)('ValidateAlgorithmSettings: $case', async (row) => {
     const error = await failure(suggestion.validateAlgorithmSettingsWire({ experiment: row.experiment }));
     expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(row.details)]);
