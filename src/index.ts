@@ -26,7 +26,8 @@ export type {
   TrialResult,
   TuneOptions,
 } from './api/index.js';
-export { loadExperiment, parseExperimentObject, applyDefaults, validateExperiment } from './experiment/index.js';
+export { loadExperiment, parseExperimentObject, applyDefaults, validateExperiment, type LoadedExperiment } from './experiment/index.js';
+export { MAX_EXPERIMENT_BYTES, MAX_GRID_COMBINATIONS, MAX_GRID_POINTS_PER_PARAMETER, MAX_LIST_VALUES, MAX_PARAMETERS } from './experiment/limits.js';
 export type * from './experiment/types.js';
 export { ScribaError, formatIssue, type ErrorCode } from './errors.js';
 export type { ParameterValue } from './search-space/index.js';

@@ -4,7 +4,7 @@ import type { Algorithm, AlgorithmExperiment } from '../algorithms/types.js';
 import { errorMessage, ScribaError } from '../src/errors.js';
 import type { ValidationIssue } from '../src/experiment/types.js';
 import { createRng } from '../src/rng.js';
-import { checkParameter } from '../src/search-space/check.js';
+import { checkParameters } from '../src/search-space/check.js';
 import { decodeExperiment } from './experiment-codec.js';
 import type { GetSuggestionsCall } from './request-decoder.js';
 import { inCreationOrder } from './trial-codec.js';
@@ -66,8 +66,10 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
         throw invalid('current_request_number', `expected an integer from 0 to ${MAX_REQUEST_NUMBER}, got ${count}`);
       }
       const algorithm = resolve(experiment);
-      const issues = parameterIssues(experiment);
-      if (issues.length > 0) throw ScribaError.fromIssues(issues, 'invalid GetSuggestions request');
+      // Whatever ValidateAlgorithmSettings refuses is refused here too, in the same words,
+      // before the algorithm runs: a controller that skipped validation gets the issues.
+      const issues = experimentIssues(algorithm, experiment, parameterIssues(experiment));
+      if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
       if (count === 0) return { parameterAssignments: [], earlyStoppingRules: [] };
       const trials = inCreationOrder(request.trials);
       let reply;
@@ -91,13 +93,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
     async validateAlgorithmSettings(request) {
       const experiment = experimentOf(request.experiment, 'invalid ValidateAlgorithmSettings request');
       const algorithm = resolve(experiment);
-      const issues = parameterIssues(experiment);
-      try {
-        issues.push(...algorithm.validateSettings(experiment));
-      } catch (error) {
-        // An algorithm may stumble on parameters reported above; otherwise it is its own fault.
-        if (issues.length === 0) throw explain(error, algorithm, experiment);
-      }
+      const issues = experimentIssues(algorithm, experiment, parameterIssues(experiment));
       if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
       return {};
     },
@@ -119,23 +115,30 @@ function experimentOf(wire: Maybe<WireExperiment>, heading: string): AlgorithmEx
   return experiment;
 }
 
-/** Katib's admission rule 9 for each parameter, and unique names. */
-function parameterIssues(experiment: AlgorithmExperiment): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const seen = new Set<string>();
-  (experiment.spec.parameters ?? []).forEach((p, i) => {
-    issues.push(...checkParameter(p, `spec.parameters[${i}]`));
-    if (seen.has(p.name)) issues.push({ path: `spec.parameters[${i}].name`, message: `duplicate parameter name "${p.name}"` });
-    seen.add(p.name);
-  });
+/**
+ * What both RPCs refuse: the parameters' issues found already, and the algorithm's own
+ * ValidateAlgorithmSettings. An algorithm may stumble on parameters reported already;
+ * otherwise one that throws instead of reporting is at fault (INTERNAL).
+ */
+function experimentIssues(algorithm: Algorithm, experiment: AlgorithmExperiment, parameterIssues: readonly ValidationIssue[]): ValidationIssue[] {
+  const issues = [...parameterIssues];
+  try {
+    issues.push(...algorithm.validateSettings(experiment));
+  } catch (error) {
+    if (issues.length === 0) throw new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} failed to validate the experiment: ${errorMessage(error)}`);
+  }
   return issues;
+}
+
+/** Katib's admission rule 9 for each parameter, unique names, and the size limits of the experiment's validation. */
+function parameterIssues(experiment: AlgorithmExperiment): ValidationIssue[] {
+  return checkParameters(experiment.spec.parameters ?? []);
 }
 
 /**
  * Why an algorithm failed: its own validation's issues when there are any, else the
- * error itself. GetSuggestions does not validate settings up front: Katib validates
- * before the first call, and later calls carry the state an algorithm round-trips as
- * settings, which its validation need not know.
+ * error itself. (GetSuggestions validates before the call, so issues are rare here; an
+ * algorithm that round-trips state as settings must accept those settings in its validation.)
  */
 function explain(error: unknown, algorithm: Algorithm, experiment: AlgorithmExperiment): unknown {
   if (error instanceof ScribaError || error instanceof StatusError) return error;

@@ -1,7 +1,8 @@
 /** Trial runners (in-process function, local process with GPUs) and trial-template rendering. */
 export type { TrialRun, TrialRunner } from './types.js';
 export { createFunctionRunner, metricLogs, type Metrics, type Objective, type ObjectiveContext } from './function-runner.js';
-export { renderTrial, primaryContainer, gpuRequest, type Container, type EnvVar, type TrialIdentity } from './template.js';
+export { renderTrial, primaryContainer, gpuRequest, knowsContainersOf, type Container, type EnvVar, type TrialIdentity } from './template.js';
+export { checkTemplateContainer, sampleContainer } from './template-check.js';
 export {
   createGpuPool,
   detectGpus,
@@ -21,3 +22,4 @@ export {
   type ProcessRunner,
   type ProcessRunnerOptions,
 } from './process-runner.js';
+export { shellSubstitutionWarnings } from './shell-substitution.js';

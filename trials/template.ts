@@ -208,10 +208,16 @@ export function primaryContainer(rendered: Json, primaryContainerName: string | 
       seen.push(String(c.name));
     }
   }
-  throw new ScribaError(
-    'invalid-argument',
-    `${kind}: no container named "${name}" (spec.trialTemplate.primaryContainerName) in ${places.map(([p]) => p).join(', ')}; found ${seen.length > 0 ? seen.map((s) => `"${s}"`).join(', ') : 'no containers'}`,
-  );
+  const where = places.map(([p]) => p).join(', ');
+  const found = seen.length > 0 ? seen.map((s) => `"${s}"`).join(', ') : 'no containers';
+  throw new ScribaError('invalid-argument', `${kind}: no container named "${name}" (spec.trialTemplate.primaryContainerName) in ${where}; found ${found}`, [
+    { path: 'spec.trialTemplate.primaryContainerName', message: `${kind}: no container named "${name}" in ${where}; found ${found}` },
+  ]);
+}
+
+/** Whether `primaryContainer` knows where a kind keeps its containers. */
+export function knowsContainersOf(kind: unknown): boolean {
+  return typeof kind === 'string' && KINDS.includes(kind);
 }
 
 /** The GPUs a container asks for: its `nvidia.com/gpu` limit (else request), 0 when absent. */

@@ -1,4 +1,5 @@
 import {
+  domainSize,
   domainValues,
   toUnit,
   unitCell,
@@ -19,7 +20,11 @@ import type { CoordinateKinds } from './sample.js';
  *   cells are the transform's cells of the values;
  * - a categorical list has no order for a Gaussian to exploit: it is drawn uniformly at
  *   random for every trial, as Optuna's CmaEsSampler does through its independent sampler;
- * - a parameter with a single value is that value.
+ * - a parameter with a single value is that value;
+ * - an int or stepped double of more than MAX_LADDER_VALUES values is a continuous
+ *   coordinate whose value the transform snaps onto the grid: at that resolution the
+ *   margin changes nothing, and the ladder's values are never listed (an int range of
+ *   ±9e15 has 1.8e16 of them).
  */
 export interface CmaSpace {
   /** Number of CMA-ES coordinates. */
@@ -37,6 +42,9 @@ export interface CmaSpace {
   fixed: Map<number, ParameterValue>;
 }
 
+/** The most values of an int or stepped double handled as a ladder by the margin method; beyond, a snapped continuous coordinate. */
+export const MAX_LADDER_VALUES = 1_000_000;
+
 export function cmaSpace(space: SearchSpace): CmaSpace {
   const result: CmaSpace = { n: 0, domains: [], kinds: { thresholds: [] }, values: [], units: [], independent: [], fixed: new Map() };
   const thresholds: (Float64Array | undefined)[] = [];
@@ -46,7 +54,8 @@ export function cmaSpace(space: SearchSpace): CmaSpace {
       else result.independent.push(index);
       return;
     }
-    const values = domainValues(d);
+    const size = domainSize(d);
+    const values = d.kind === 'numeric' && size > MAX_LADDER_VALUES ? undefined : domainValues(d);
     if (values === undefined) {
       if (d.kind === 'numeric' && d.max === d.min) {
         result.fixed.set(index, d.min);

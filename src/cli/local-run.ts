@@ -5,18 +5,20 @@ import { createCollector } from '../../metrics-collector/collector.js';
 import { createGpuPool } from '../../trials/gpus.js';
 import { createProcessRunner, KILL_GRACE_MS, trialDirectory, type ProcessRunner } from '../../trials/process-runner.js';
 import { startReaper } from '../../trials/reaper.js';
-import { gpuRequest, primaryContainer, renderTrial, type Container } from '../../trials/template.js';
+import { gpuRequest, type Container } from '../../trials/template.js';
+import { sampleContainer } from '../../trials/template-check.js';
 import type { Experiment, ValidationIssue } from '../experiment/types.js';
 import type { ExperimentState } from '../loop/state.js';
-import { compileSpace, unitToAssignment } from '../search-space/index.js';
 import { isCompleted } from '../trial/types.js';
 
 const LOCAL_COLLECTORS = ['StdOut', 'File'];
 
 /**
- * What `scriba run` needs beyond Katib's admission rules: a collector it can run here,
- * an inline template whose primary container renders and has a command, and no trial
- * asking for more GPUs than this machine offers.
+ * What `scriba run` needs beyond what `loadExperiment` (and so `scriba validate`) checks:
+ * a collector it can run here, an inline template of a kind it can run, a primary
+ * container with a command (a cluster would run the image's entrypoint), and no trial
+ * asking for more GPUs than this machine offers. Whether the primary container is found
+ * is `loadExperiment`'s check (checkTemplateContainer), so both commands say it alike.
  */
 export function checkLocalRun(experiment: Experiment, gpuCount: number): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -52,14 +54,6 @@ export function checkLocalRun(experiment: Experiment, gpuCount: number): Validat
     issues.push({ path: 'spec.trialTemplate.trialSpec', message: (error as Error).message });
   }
   return issues;
-}
-
-/** The primary container of one trial rendered at the centre of the space. */
-function sampleContainer(experiment: Experiment): Container {
-  const space = compileSpace(experiment.spec.parameters ?? []);
-  const parameterAssignments = unitToAssignment(space, space.domains.map(() => 0.5));
-  const rendered = renderTrial(experiment, { name: `${experiment.metadata.name}-check`, parameterAssignments });
-  return primaryContainer(rendered, experiment.spec.trialTemplate?.primaryContainerName ?? '');
 }
 
 /**

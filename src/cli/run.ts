@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
 import { detectGpus, parseGpuList } from '../../trials/gpus.js';
@@ -11,6 +10,7 @@ import { freshSeed } from '../rng.js';
 import { continueExperiment, openExperiment } from '../store/open.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Io } from './io.js';
+import { readExperimentFile } from './read-experiment.js';
 import { checkLocalRun, defaultMaxParallel, killTrialProcesses, localRunNotice, localRunner } from './local-run.js';
 import { formatSummary, progressLine, summarize } from './output.js';
 
@@ -28,14 +28,17 @@ export interface RunFlags {
 
 /** `scriba run FILE`: a new experiment, or the same one again with new counts (Katib's update rules). */
 export async function runFile(file: string, flags: RunFlags, io: Io): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    io.err(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  const read = await readExperimentFile(file);
+  if ('error' in read) {
+    io.err(`${file}: cannot read: ${read.error}`);
     return 2;
   }
-  const { experiment, issues } = loadExperiment(text);
+  if ('tooLarge' in read) {
+    io.err(`${file}: ${formatIssue(read.tooLarge)}`);
+    return 2;
+  }
+  const { experiment, issues, warnings } = loadExperiment(read.text);
+  for (const warning of warnings) io.err(`${file}: warning: ${formatIssue(warning)}`);
   const gpuIds = await gpuInventory(flags.gpus, io);
   if (experiment && issues.length === 0) issues.push(...checkLocalRun(experiment, gpuIds.length));
   if (!experiment || issues.length > 0) {

@@ -1,21 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { errorMessage, formatIssue } from '../errors.js';
+import { formatIssue } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
 import type { Io } from './io.js';
+import { readExperimentFile } from './read-experiment.js';
 
-/** `scriba validate FILE...`: `FILE: valid` or one line per issue; 1 when any file is invalid, 2 when one cannot be read. */
+/** `scriba validate FILE...`: `FILE: valid` or one line per issue; 1 when any file is invalid (one too large included, unread), 2 when one cannot be read. */
 export async function validateFiles(files: readonly string[], io: Io): Promise<number> {
   let code = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      io.err(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+    const read = await readExperimentFile(file);
+    if ('error' in read) {
+      io.err(`${file}: cannot read: ${read.error}`);
       code = Math.max(code, 2);
       continue;
     }
-    const { issues } = loadExperiment(text);
+    const { issues, warnings } = 'tooLarge' in read ? { issues: [read.tooLarge], warnings: [] } : loadExperiment(read.text);
+    for (const warning of warnings) io.err(`${file}: warning: ${formatIssue(warning)}`);
     if (issues.length === 0) io.out(`${file}: valid`);
     else for (const issue of issues) io.out(`${file}: ${formatIssue(issue)}`);
     if (issues.length > 0) code = Math.max(code, 1);

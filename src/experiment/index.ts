@@ -15,4 +15,11 @@ export {
   TRAIN_JOB_PRIMARY_POD_LABELS,
 } from './defaults.js';
 export { validateExperiment, EARLY_STOPPING_NAMES, METRICS_COLLECTOR_KINDS, type ValidateOptions } from './validate.js';
-export { loadExperiment, YAML_PATH } from './load.js';
+export { loadExperiment, YAML_PATH, type LoadedExperiment } from './load.js';
+export {
+  MAX_EXPERIMENT_BYTES,
+  MAX_GRID_COMBINATIONS,
+  MAX_GRID_POINTS_PER_PARAMETER,
+  MAX_LIST_VALUES,
+  MAX_PARAMETERS,
+} from './limits.js';

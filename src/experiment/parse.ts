@@ -14,7 +14,8 @@ import {
   type TrialTemplate,
   type ValidationIssue,
 } from './types.js';
-import { parseNumber } from '../search-space/check.js';
+import { listLimitMessage, parameterLimitMessage, parseNumber } from '../search-space/check.js';
+import { MAX_LIST_VALUES, MAX_PARAMETERS } from './limits.js';
 
 type Obj = Record<string, unknown>;
 
@@ -63,7 +64,7 @@ function readSpec(r: Reader, raw: unknown): ExperimentSpec {
     'maxFailedTrialCount', 'metricsCollectorSpec', 'nasConfig', 'resumePolicy', 'trialTemplate',
   ]) ?? {};
   return compact({
-    parameters: r.list(s.parameters, `${p}.parameters`, (v, q) => readParameter(r, v, q)),
+    parameters: r.list(s.parameters, `${p}.parameters`, (v, q) => readParameter(r, v, q), { max: MAX_PARAMETERS, message: parameterLimitMessage }),
     objective: readObjective(r, s.objective, `${p}.objective`),
     algorithm: readAlgorithm(r, s.algorithm, `${p}.algorithm`),
     earlyStopping: readAlgorithm(r, s.earlyStopping, `${p}.earlyStopping`),
@@ -89,7 +90,7 @@ function readParameter(r: Reader, raw: unknown, p: string): ParameterSpec | unde
       min: r.numberText(fs.min, `${p}.feasibleSpace.min`),
       max: r.numberText(fs.max, `${p}.feasibleSpace.max`),
       step: r.numberText(fs.step, `${p}.feasibleSpace.step`),
-      list: r.list(fs.list, `${p}.feasibleSpace.list`, (v, q) => r.numberText(v, q)),
+      list: r.list(fs.list, `${p}.feasibleSpace.list`, (v, q) => r.numberText(v, q), { max: MAX_LIST_VALUES, message: listLimitMessage }),
       distribution: r.string(fs.distribution, `${p}.feasibleSpace.distribution`) as ParameterSpec['feasibleSpace']['distribution'],
     }),
   };
@@ -246,11 +247,21 @@ class Reader {
     return o;
   }
 
-  list<T>(v: unknown, path: string, item: (v: unknown, path: string) => T | undefined): T[] | undefined {
+  /** A list read item by item; one longer than `limit.max` is reported and read as empty, its items unread. */
+  list<T>(
+    v: unknown,
+    path: string,
+    item: (v: unknown, path: string) => T | undefined,
+    limit?: { max: number; message: (length: number) => string },
+  ): T[] | undefined {
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v)) {
       this.issue(path, `expected a list, got ${show(v)}`);
       return undefined;
+    }
+    if (limit && v.length > limit.max) {
+      this.issue(path, limit.message(v.length));
+      return []; // present but unread: the checks of what it holds are the limit's issue
     }
     return v.flatMap((x, i) => {
       const out = item(x, `${path}[${i}]`);

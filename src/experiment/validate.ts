@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { algorithmNames, KATIB_ALGORITHM_NAMES, unknownAlgorithmMessage } from '../../algorithms/registry.js';
 import { earlyStoppingNames, getEarlyStopping } from '../../early-stopping/registry.js';
-import { checkParameter } from '../search-space/check.js';
+import { checkParameters as parameterIssues } from '../search-space/check.js';
 import {
   METRIC_STRATEGIES,
   OBJECTIVE_TYPES,
@@ -123,17 +123,12 @@ function checkAlgorithms(spec: ExperimentSpec, add: Add): void {
   }
 }
 
-/** Rules 8 and 9: exactly one of parameters and nasConfig; each parameter sound; names unique. */
+/** Rules 8 and 9: exactly one of parameters and nasConfig; each parameter sound; names unique; the size limits. */
 function checkParameters(spec: ExperimentSpec, add: Add): void {
   const parameters = spec.parameters ?? [];
   if (parameters.length === 0 && !spec.nasConfig) add('spec.parameters', 'expected spec.parameters or spec.nasConfig');
   if (parameters.length > 0 && spec.nasConfig) add('spec.nasConfig', 'expected only one of spec.parameters and spec.nasConfig');
-  const seen = new Set<string>();
-  parameters.forEach((p, i) => {
-    for (const issue of checkParameter(p, `spec.parameters[${i}]`)) add(issue.path, issue.message);
-    if (p.name && seen.has(p.name)) add(`spec.parameters[${i}].name`, `duplicate parameter name "${p.name}"`);
-    seen.add(p.name);
-  });
+  for (const issue of parameterIssues(parameters)) add(issue.path, issue.message);
 }
 
 /** Rule 7, and the render-time facts of §7 that need no cluster. */

@@ -1,3 +1,4 @@
+import { formatLimit, MAX_LIST_VALUES, MAX_PARAMETERS } from '../experiment/limits.js';
 import {
   DISTRIBUTIONS,
   PARAMETER_TYPES,
@@ -65,6 +66,10 @@ export function checkParameter(p: ParameterSpec, path: string): ValidationIssue[
     add('.feasibleSpace.list', `a ${p.parameterType} parameter needs a non-empty list`);
     return issues;
   }
+  if (fs.list.length > MAX_LIST_VALUES) {
+    add('.feasibleSpace.list', listLimitMessage(fs.list.length));
+    return issues;
+  }
   const seen = new Set<string>();
   fs.list.forEach((value, i) => {
     if (typeof value !== 'string') {
@@ -78,6 +83,27 @@ export function checkParameter(p: ParameterSpec, path: string): ValidationIssue[
     }
   });
   return issues;
+}
+
+/** Rule 9 for each parameter, unique names, and at most MAX_PARAMETERS of them (then nothing else is looked at). */
+export function checkParameters(parameters: readonly ParameterSpec[], path = 'spec.parameters'): ValidationIssue[] {
+  if (parameters.length > MAX_PARAMETERS) return [{ path, message: parameterLimitMessage(parameters.length) }];
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  parameters.forEach((p, i) => {
+    issues.push(...checkParameter(p, `${path}[${i}]`));
+    if (p.name && seen.has(p.name)) issues.push({ path: `${path}[${i}].name`, message: `duplicate parameter name "${p.name}"` });
+    seen.add(p.name);
+  });
+  return issues;
+}
+
+export function listLimitMessage(length: number): string {
+  return `a list of ${formatLimit(length)} values exceeds the limit of ${formatLimit(MAX_LIST_VALUES)} values`;
+}
+
+export function parameterLimitMessage(count: number): string {
+  return `${formatLimit(count)} parameters exceed the limit of ${formatLimit(MAX_PARAMETERS)} parameters`;
 }
 
 function numberField(

@@ -108,7 +108,21 @@ export function gridPoint(d: NumericDomain, i: number): number {
   return Math.min(d.max, rounded); // binary rounding may carry the last point just past max
 }
 
-/** Every value a domain can take, or `undefined` for a continuous double. */
+/**
+ * How many values a domain can take, computed from its bounds and step, never by listing
+ * them (a step of 1e-300 over [0, 1] is 1e300 values): Infinity for a continuous double.
+ */
+export function domainSize(d: Domain): number {
+  if (d.kind === 'choice') return d.values.length;
+  return d.count ?? Infinity;
+}
+
+/** The i-th value of a domain with finitely many values (`i` below `domainSize(d)`), without listing the others. */
+export function nthValue(d: Domain, i: number): ParameterValue {
+  return d.kind === 'choice' ? choiceValue(d, i) : gridPoint(d, i);
+}
+
+/** Every value a domain can take, or `undefined` for a continuous double. Mind `domainSize` first. */
 export function domainValues(d: Domain): ParameterValue[] | undefined {
   if (d.kind === 'choice') return d.values.map((_, i) => choiceValue(d, i));
   if (d.count === undefined) return undefined;

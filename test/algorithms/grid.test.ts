@@ -73,3 +73,62 @@ describe('grid', () => {
     expect(createGrid().validateSettings({ ...experiment, spec: { ...experiment.spec, maxTrialCount: 6 } })).toEqual([]);
   });
 });
+
+describe('grid size limits', () => {
+  const one = (feasibleSpace: ParameterSpec['feasibleSpace'], parameterType: ParameterSpec['parameterType'] = 'double') =>
+    experimentOf([{ name: 'x', parameterType, feasibleSpace }], [], 'grid');
+
+  test.each([
+    // 1 / 1e-300 + 1 points, as a double: 1e300.
+    { case: 'a double step of 1e-300', space: { min: '0', max: '1', step: '1e-300' }, type: 'double' as const, field: 'step', points: '1e300' },
+    // 9e15 - (-9e15) + 1 points, by the default int step of 1.
+    { case: 'an int range of ±9e15', space: { min: '-9e15', max: '9e15' }, type: 'int' as const, field: 'max', points: '1.8e16' },
+    { case: 'an int range of ±9e15 with step 1', space: { min: '-9e15', max: '9e15', step: '1' }, type: 'int' as const, field: 'step', points: '1.8e16' },
+    { case: 'one point over the limit', space: { min: '1', max: '10000001' }, type: 'int' as const, field: 'max', points: '10,000,001' },
+  ])('refuses $case, naming the parameter and the field', ({ space, type, field, points }) => {
+    const issues = createGrid().validateSettings(one(space, type));
+    expect(issues).toEqual([
+      {
+        path: `spec.parameters[0].feasibleSpace.${field}`,
+        message: `grid of ${points} points for parameter "x" exceeds the limit of 10,000,000 points per parameter`,
+      },
+    ]);
+  });
+
+  test('counts without listing: 10,000,000 points is within the limit, and its last value is computed from its index', async () => {
+    const e = one({ min: '1', max: '10000000' }, 'int');
+    expect(createGrid().validateSettings(e)).toEqual([]);
+    expect(gridSize(e)).toBe(10_000_000);
+    const trials = [trial([{ name: 'x', value: '1' }])];
+    const reply = await createGrid().getSuggestions({ experiment: e, trials, count: 2, seed: 1 });
+    expect(reply.assignments.map(key)).toEqual(['x=2', 'x=3']);
+  });
+
+  test('refuses more than 1e15 combinations in all, though each parameter is within its limit', () => {
+    const e = experimentOf(
+      ['a', 'b', 'c'].map((name) => ({ name, parameterType: 'int' as const, feasibleSpace: { min: '1', max: '1000000' } })),
+      [],
+      'grid',
+    );
+    expect(gridSize(e)).toBe(1e18);
+    expect(createGrid().validateSettings(e)).toEqual([
+      { path: 'spec.parameters', message: 'grid of 1e18 combinations exceeds the limit of 1e15 combinations' },
+    ]);
+  });
+
+  test('a categorical list counts its values (and stays below the list limit)', () => {
+    const list = Array.from({ length: 11 }, (_, i) => `v${i}`);
+    const e = experimentOf(
+      [
+        { name: 'a', parameterType: 'int', feasibleSpace: { min: '1', max: '10000000' } },
+        { name: 'b', parameterType: 'int', feasibleSpace: { min: '1', max: '10000000' } },
+        { name: 'c', parameterType: 'categorical', feasibleSpace: { list } },
+      ],
+      [],
+      'grid',
+    );
+    expect(createGrid().validateSettings(e)).toEqual([
+      { path: 'spec.parameters', message: 'grid of 1.1e15 combinations exceeds the limit of 1e15 combinations' },
+    ]);
+  });
+});

@@ -179,3 +179,29 @@ describe('options: how the experiment ends', () => {
     await expect(study.ask()).resolves.toMatchObject({ name: expect.any(String) });
   });
 });
+
+describe('options: grid size limits', () => {
+  test.each([
+    { case: 'a double step of 1e-300', x: search.double({ min: 0, max: 1, step: 1e-300 }), path: 'parameters.x.step', points: '1e300' },
+    { case: 'an int range of ±9e15', x: search.int({ min: -9e15, max: 9e15 }), path: 'parameters.x.max', points: '1.8e16' },
+  ])('tune() and createStudy() refuse $case before any trial', async ({ x, path, points }) => {
+    const message = `grid of ${points} points for parameter "x" exceeds the limit of 10,000,000 points per parameter`;
+    const options = { ...base, parameters: { x }, algorithm: 'grid' as const, maxTrialCount: 2 };
+    expect(await issuesOf(() => tune(options))).toEqual([{ path, message }]);
+    const { objective: _, ...studyOptions } = options;
+    expect(await issuesOf(() => createStudy(studyOptions))).toEqual([{ path, message }]);
+  });
+});
+
+describe('options: input size limits', () => {
+  test('a categorical of more than 10,000 values and more than 1,000 parameters are refused', async () => {
+    const values = Array.from({ length: 10_001 }, (_, i) => `v${i}`);
+    const tooLong = await issuesOf(() => tune({ ...base, parameters: { opt: search.categorical(values) }, maxTrialCount: 1 }));
+    expect(tooLong).toEqual([{ path: 'parameters.opt.list', message: 'a list of 10,001 values exceeds the limit of 10,000 values' }]);
+    const many = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`p${i}`, search.int({ min: 0, max: 1 })]));
+    const { objective: _, ...study } = base;
+    expect(await issuesOf(() => createStudy({ ...study, parameters: many }))).toEqual([
+      { path: 'parameters', message: '1,001 parameters exceed the limit of 1,000 parameters' },
+    ]);
+  });
+});

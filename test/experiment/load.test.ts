@@ -216,3 +216,88 @@ describe('parseExperimentObject', () => {
     expect(experiment).not.toHaveProperty('status');
   });
 });
+
+describe('loadExperiment: grid size limits', () => {
+  // random.yaml as a grid: lr replaced, momentum given a step.
+  const grid = (parameter: object) =>
+    randomWith((raw) => {
+      raw.spec.algorithm = { algorithmName: 'grid' };
+      raw.spec.parameters[0] = parameter;
+      raw.spec.parameters[1].feasibleSpace.step = '0.1';
+    });
+
+  test('a double step of 1e-300 is refused at validation, naming the parameter and the field', () => {
+    const { issues } = loadExperiment(grid({ name: 'lr', parameterType: 'double', feasibleSpace: { min: '0', max: '1', step: '1e-300' } }));
+    expect(issues).toEqual([
+      { path: 'spec.parameters[0].feasibleSpace.step', message: 'grid of 1e300 points for parameter "lr" exceeds the limit of 10,000,000 points per parameter' },
+    ]);
+  });
+
+  test('an int range of ±9e15 is refused at validation', () => {
+    const { issues } = loadExperiment(grid({ name: 'lr', parameterType: 'int', feasibleSpace: { min: '-9e15', max: '9e15' } }));
+    expect(issues).toEqual([
+      { path: 'spec.parameters[0].feasibleSpace.max', message: 'grid of 1.8e16 points for parameter "lr" exceeds the limit of 10,000,000 points per parameter' },
+    ]);
+  });
+});
+
+describe('loadExperiment: the primary container of a rendered trial', () => {
+  const ALL_PLACEHOLDERS = 'python train.py --lr=${trialParameters.learningRate} ${trialParameters.momentum} ${trialParameters.batchSize} ${trialParameters.optimizer}';
+  test('a primaryContainerName naming no container is an issue at validation', () => {
+    const { issues } = loadExperiment(randomWith((raw) => (raw.spec.trialTemplate.primaryContainerName = 'trainer')));
+    expect(issues).toEqual([
+      {
+        path: 'spec.trialTemplate.primaryContainerName',
+        message: 'Job: no container named "trainer" in spec.template.spec.containers; found "training-container"',
+      },
+    ]);
+  });
+
+  test('a command that is not a list of strings, and a GPU count that is not whole, are issues at validation', () => {
+    const command = loadExperiment(randomWith((raw) => (raw.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].command = ALL_PLACEHOLDERS)));
+    expect(command.issues).toEqual([
+      { path: 'spec.trialTemplate.trialSpec', message: expect.stringMatching(/^spec\.template\.spec\.containers\[0\]\.command: expected a list of strings, got "python train.py --lr=0.03 /) },
+    ]);
+    const gpus = loadExperiment(
+      randomWith((raw) => (raw.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].resources = { limits: { 'nvidia.com/gpu': '0.5' } })),
+    );
+    expect(gpus.issues).toEqual([{ path: 'spec.trialTemplate.trialSpec', message: 'resources.limits["nvidia.com/gpu"]: expected a whole number of GPUs, got "0.5"' }]);
+  });
+
+  test('a kind whose containers only its controller knows (an Argo Workflow) is not looked into', () => {
+    const { issues } = loadExperiment(
+      randomWith((raw) => {
+        raw.spec.trialTemplate.trialSpec = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', spec: { lr: '${trialParameters.learningRate}', m: '${trialParameters.momentum}', b: '${trialParameters.batchSize}', o: '${trialParameters.optimizer}' } };
+        raw.spec.trialTemplate.successCondition = 'status.phase == "Succeeded"';
+        raw.spec.trialTemplate.failureCondition = 'status.phase == "Failed"';
+      }),
+    );
+    expect(issues).toEqual([]);
+  });
+});
+
+describe('loadExperiment: input size limits', () => {
+  test('a feasibleSpace.list of more than 10,000 values is refused, its values unread', () => {
+    const list = Array.from({ length: 10_001 }, (_, i) => ({ value: i })); // not strings: each would be an issue if read
+    const { issues } = loadExperiment(randomWith((raw) => (raw.spec.parameters[3].feasibleSpace.list = list)));
+    expect(issues).toEqual([{ path: 'spec.parameters[3].feasibleSpace.list', message: 'a list of 10,001 values exceeds the limit of 10,000 values' }]);
+  });
+
+  test('10,000 values is within the limit', () => {
+    const list = Array.from({ length: 10_000 }, (_, i) => `v${i}`);
+    expect(loadExperiment(randomWith((raw) => (raw.spec.parameters[3].feasibleSpace.list = list))).issues).toEqual([]);
+  });
+
+  test('more than 1,000 parameters are refused', () => {
+    const parameters = Array.from({ length: 1_001 }, (_, i) => ({ name: `p${i}`, parameterType: 'int', feasibleSpace: { min: '0', max: '1' } }));
+    const { issues } = loadExperiment(randomWith((raw) => (raw.spec.parameters = parameters)));
+    expect(issues).toEqual([{ path: 'spec.parameters', message: '1,001 parameters exceed the limit of 1,000 parameters' }]);
+  });
+
+  test('a text of more than 4 MiB is refused before it is parsed', () => {
+    const text = `${fixtureText('random.yaml')}#${'x'.repeat(4 * 1024 * 1024)}\n`;
+    const { experiment, issues } = loadExperiment(text);
+    expect(experiment).toBeUndefined();
+    expect(issues).toEqual([{ path: '(yaml)', message: `the experiment is ${Buffer.byteLength(text).toLocaleString('en-US')} bytes, beyond the limit of 4 MiB` }]);
+  });
+});

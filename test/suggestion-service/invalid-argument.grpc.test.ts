@@ -62,6 +62,16 @@ const TABLE: Array<{ case: string; experiment: WireExperiment | null; count?: nu
   { case: 'an algorithm not implemented yet', experiment: withAlgorithm('placeholder'), details: 'algorithm placeholder is not available in this version of Scriba: placeholder: not implemented yet' },
   { case: 'a negative current_request_number', experiment: base, count: -1, details: 'current_request_number: expected an integer from 0 to 10000, got -1' },
   { case: 'a huge current_request_number', experiment: base, count: 2_000_000_000, details: 'current_request_number: expected an integer from 0 to 10000' },
+  {
+    case: 'a categorical list of 10,001 values',
+    experiment: withParameter({ name: 'lr', parameterType: 'CATEGORICAL', feasibleSpace: { list: Array.from({ length: 10_001 }, (_, i) => `v${i}`) } }),
+    details: 'spec.parameters[0].feasibleSpace.list: a list of 10,001 values exceeds the limit of 10,000 values',
+  },
+  {
+    case: '1,001 parameters',
+    experiment: { ...base, spec: { ...base.spec, parameterSpecs: { parameters: Array.from({ length: 1_001 }, () => double({ min: '0', max: '1' })).map((p, i) => ({ ...p, name: `p${i}` })) } } },
+    details: 'spec.parameters: 1,001 parameters exceed the limit of 1,000 parameters',
+  },
   { case: 'grid with a double without step', experiment: withAlgorithm('grid'), details: 'spec.parameters[0].feasibleSpace.step: algorithm grid needs a step for double parameter "lr"' },
 ];
 
@@ -74,6 +84,34 @@ const SETTINGS: Array<{ case: string; experiment: WireExperiment; details: strin
     case: 'grid: maxTrialCount beyond the grid',
     experiment: withAlgorithm('grid', [], { maxTrialCount: 50, parameterSpecs: { parameters: [{ name: 'k', parameterType: 'INT', feasibleSpace: { min: '1', max: '4' } }] } }),
     details: 'spec.maxTrialCount: maxTrialCount 50 exceeds the 4 combinations of the grid',
+  },
+  {
+    case: 'grid: a double step of 1e-300',
+    experiment: withAlgorithm('grid', [], { parameterSpecs: { parameters: [double({ min: '0', max: '1', step: '1e-300' })] } }),
+    details: 'spec.parameters[0].feasibleSpace.step: grid of 1e300 points for parameter "lr" exceeds the limit of 10,000,000 points per parameter',
+  },
+  {
+    case: 'grid: an int range of ±9e15',
+    experiment: withAlgorithm('grid', [], { parameterSpecs: { parameters: [{ name: 'k', parameterType: 'INT', feasibleSpace: { min: '-9e15', max: '9e15' } }] } }),
+    details: 'spec.parameters[0].feasibleSpace.max: grid of 1.8e16 points for parameter "k" exceeds the limit of 10,000,000 points per parameter',
+  },
+  {
+    case: 'cmaes: only categorical parameters',
+    experiment: withAlgorithm('cmaes', [], {
+      parameterSpecs: { parameters: [{ name: 'opt', parameterType: 'CATEGORICAL', feasibleSpace: { list: ['sgd', 'adam'] } }] },
+    }),
+    details: 'spec.parameters: CMA-ES only supports two or more dimensional continuous search space.',
+  },
+  {
+    case: 'cmaes: an unknown restart strategy',
+    experiment: withAlgorithm('cmaes', [{ name: 'restart_strategy', value: 'sometimes' }]),
+    details: 'failed to validate restart_strategy(sometimes)',
+  },
+  { case: 'sobol: a setting it does not take', experiment: withAlgorithm('sobol', [{ name: 'seed', value: '1' }]), details: 'unknown setting seed for algorithm sobol' },
+  {
+    case: 'bayesianoptimization: an unknown base estimator',
+    experiment: withAlgorithm('bayesianoptimization', [{ name: 'base_estimator', value: 'XX' }]),
+    details: 'failed to validate base_estimator(XX)',
   },
 ];
 
@@ -89,9 +127,27 @@ describe('INVALID_ARGUMENT, never INTERNAL, a hang or a crash', () => {
     expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(row.details)]);
   });
 
+  test('a bad parameter and a bad setting: both RPCs list both, in the same words', async () => {
+    const experiment = withAlgorithm('tpe', [{ name: 'n_trees', value: '3' }], {
+      parameterSpecs: { parameters: [double({ min: '1', max: '0' }), ...(base.spec.parameterSpecs?.parameters ?? []).slice(1)] },
+    });
+    const validated = await failure(suggestion.validateAlgorithmSettingsWire({ experiment }));
+    const suggested = await failure(suggestion.getSuggestionsWire({ experiment, trials: [], currentRequestNumber: 1 }));
+    expect(validated.details).toContain('spec.parameters[0].feasibleSpace.max: expected max >= min');
+    expect(validated.details).toContain('unknown setting n_trees for algorithm tpe');
+    expect([suggested.code, suggested.details]).toEqual([status.INVALID_ARGUMENT, validated.details]);
+  });
+
   test.each(SETTINGS)('ValidateAlgorithmSettings: $case', async (row) => {
     const error = await failure(suggestion.validateAlgorithmSettingsWire({ experiment: row.experiment }));
     expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(row.details)]);
+  });
+
+  // GetSuggestions refuses whatever ValidateAlgorithmSettings refuses, with the same details.
+  test.each(SETTINGS)('GetSuggestions: $case', async (row) => {
+    const validated = await failure(suggestion.validateAlgorithmSettingsWire({ experiment: row.experiment }));
+    const error = await failure(suggestion.getSuggestionsWire({ experiment: row.experiment, trials: [], currentRequestNumber: 2 }));
+    expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, validated.details]);
   });
 
   test.each([

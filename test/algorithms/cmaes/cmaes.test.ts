@@ -248,3 +248,22 @@ describe('cmaes restarts', () => {
     expect(run2[0]![1]).toBe(6);
   });
 });
+
+describe('cmaes over ladders too long to list', () => {
+  test('an int range of ±9e15 and a double step of 1e-300 are snapped continuous coordinates, never listed', async () => {
+    const parameters: ParameterSpec[] = [
+      { name: 'k', parameterType: 'int', feasibleSpace: { min: '-9e15', max: '9e15' } },
+      { name: 'x', parameterType: 'double', feasibleSpace: { min: '0', max: '1', step: '1e-300' } },
+    ];
+    const experiment = experimentOf(parameters, []);
+    expect(createCmaes().validateSettings(experiment)).toEqual([]);
+    const reply = await createCmaes().getSuggestions({ experiment, trials: [], count: 3, seed: 1 });
+    expect(reply.assignments).toHaveLength(3);
+    for (const [k, x] of reply.assignments) {
+      const kv = Number(k?.value);
+      const xv = Number(x?.value);
+      expect(Number.isInteger(kv) && kv >= -9e15 && kv <= 9e15, `k = ${k?.value}`).toBe(true);
+      expect(xv >= 0 && xv <= 1, `x = ${x?.value}`).toBe(true);
+    }
+  });
+});
