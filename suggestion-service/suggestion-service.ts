@@ -9,6 +9,7 @@ import { decodeExperiment } from './experiment-codec.js';
 import type { GetSuggestionsCall } from './request-decoder.js';
 import { inCreationOrder } from './trial-codec.js';
 import { encodeSuggestionsReply } from './reply-codec.js';
+import { echo, experimentLimitIssues, LIMITS, requestNumberIssues, trialLimitIssues } from './limits.js';
 import { StatusError } from './status.js';
 import type { Maybe, WireEmpty, WireExperiment, WireGetSuggestionsReply, WireValidateAlgorithmSettingsRequest } from './wire.js';
 
@@ -19,7 +20,7 @@ export const ALL_ALGORITHMS = 'all';
  * The most assignments one call may ask for. Katib asks for at most parallelTrialCount;
  * a larger number is a malformed request, refused before any work.
  */
-export const MAX_REQUEST_NUMBER = 10_000;
+export const MAX_REQUEST_NUMBER = LIMITS.requestNumber;
 
 export interface SuggestionServiceOptions {
   /** An algorithm name served for every request whatever its `algorithmName` (an alias in katib-config works), or `all`. */
@@ -52,7 +53,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
       algorithm = create(name);
     } catch (error) {
       if (error instanceof ScribaError) throw error;
-      throw new ScribaError('invalid-argument', `algorithm ${name} is not available in this version of Scriba: ${errorMessage(error)}`);
+      throw new ScribaError('invalid-argument', `algorithm ${echo(name)} is not available in this version of Scriba: ${errorMessage(error)}`);
     }
     instances.set(name, algorithm);
     return algorithm;
@@ -60,11 +61,10 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
 
   return {
     async getSuggestions(request) {
-      const experiment = experimentOf(request.experiment, 'invalid GetSuggestions request');
       const count = request.currentRequestNumber ?? 0;
-      if (!Number.isInteger(count) || count < 0 || count > MAX_REQUEST_NUMBER) {
-        throw invalid('current_request_number', `expected an integer from 0 to ${MAX_REQUEST_NUMBER}, got ${count}`);
-      }
+      const limits = [...requestNumberIssues(count, request.totalRequestNumber ?? 0), ...experimentLimitIssues(request.experiment), ...trialLimitIssues(request.trials)];
+      if (limits.length > 0) throw ScribaError.fromIssues(limits, 'GetSuggestions request past the limits');
+      const experiment = experimentOf(request.experiment, 'invalid GetSuggestions request');
       const algorithm = resolve(experiment);
       const issues = parameterIssues(experiment);
       if (issues.length > 0) throw ScribaError.fromIssues(issues, 'invalid GetSuggestions request');
@@ -89,6 +89,8 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
     },
 
     async validateAlgorithmSettings(request) {
+      const limits = experimentLimitIssues(request.experiment);
+      if (limits.length > 0) throw ScribaError.fromIssues(limits, 'ValidateAlgorithmSettings request past the limits');
       const experiment = experimentOf(request.experiment, 'invalid ValidateAlgorithmSettings request');
       const algorithm = resolve(experiment);
       const issues = parameterIssues(experiment);
