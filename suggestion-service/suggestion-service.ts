@@ -11,6 +11,7 @@ import { inCreationOrder } from './trial-codec.js';
 import { encodeSuggestionsReply } from './reply-codec.js';
 import { echo, experimentLimitIssues, LIMITS, requestNumberIssues, trialLimitIssues } from './limits.js';
 import { StatusError } from './status.js';
+import type { AlgorithmPool } from './worker-pool.js';
 import type { Maybe, WireEmpty, WireExperiment, WireGetSuggestionsReply, WireValidateAlgorithmSettingsRequest } from './wire.js';
 
 /** Serve every registered algorithm, choosing by the experiment's `algorithmName`. */
@@ -27,6 +28,11 @@ export interface SuggestionServiceOptions {
   algorithm: string;
   /** Where algorithms come from (default: the registry). */
   getAlgorithm?: (name: string) => Algorithm;
+  /**
+   * Threads that run GetSuggestions' algorithm work by algorithm name (registry
+   * algorithms only); without it the work runs in the calling thread.
+   */
+  pool?: AlgorithmPool;
 }
 
 export interface SuggestionService {
@@ -43,9 +49,13 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
   const create = options.getAlgorithm ?? registryAlgorithm;
   const instances = new Map<string, Algorithm>();
 
-  const resolve = (experiment: AlgorithmExperiment): Algorithm => {
+  const nameOf = (experiment: AlgorithmExperiment): string => {
     const name = options.algorithm === ALL_ALGORITHMS ? (experiment.spec.algorithm?.algorithmName ?? '') : options.algorithm;
     if (!name) throw invalid('spec.algorithm.algorithmName', 'must be specified');
+    return name;
+  };
+  const resolve = (experiment: AlgorithmExperiment): Algorithm => {
+    const name = nameOf(experiment);
     const known = instances.get(name);
     if (known) return known;
     let algorithm: Algorithm;
@@ -72,7 +82,8 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
       const trials = inCreationOrder(request.trials);
       let reply;
       try {
-        reply = await algorithm.getSuggestions({ experiment, trials, count, seed: experimentSeed(experiment.name) });
+        const input = { experiment, trials, count, seed: experimentSeed(experiment.name) };
+        reply = options.pool ? await options.pool.run(nameOf(experiment), input) : await algorithm.getSuggestions(input);
       } catch (error) {
         throw explain(error, algorithm, experiment);
       }
