@@ -10,7 +10,7 @@ import { decodeGetEarlyStoppingRulesRequest, decodeGetSuggestionsRequest } from 
 import { StatusError, toServiceError, toStatus } from './status.js';
 import { createSuggestionService, type SuggestionServiceOptions } from './suggestion-service.js';
 import type { WireHealthCheckRequest, WireHealthCheckResponse } from './wire.js';
-import { AlgorithmPool, workerFile } from './worker-pool.js';
+import { AlgorithmPool, defaultPoolSize, workerFile } from './worker-pool.js';
 
 export interface ServerTls {
   /** The server's certificate chain and private key (PEM). */
@@ -78,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<ScribaServer>
   let pool: AlgorithmPool | undefined;
   if (options.suggestion) {
     const file = workerFile();
-    if (file && !options.suggestion.getAlgorithm && options.algorithmThreads !== 0) pool = new AlgorithmPool(file, options.algorithmThreads);
+    if (file && !options.suggestion.getAlgorithm && options.algorithmThreads !== 0) pool = new AlgorithmPool(file, options.algorithmThreads ?? defaultPoolSize());
     const s = createSuggestionService({ ...options.suggestion, ...(pool ? { pool } : {}) });
     server.addService(withDecoders(services.Suggestion.service, { GetSuggestions: decodeGetSuggestionsRequest }), {
       GetSuggestions: unary('GetSuggestions', s.getSuggestions),

@@ -37,7 +37,7 @@ function spawnServe(args: string[]) {
 
 describe('heavy GetSuggestions work does not hold health checks or shutdown', () => {
   test('cmaes over as many parameters as allowed: health answers while it computes, SIGTERM ends the process without waiting for it', async () => {
-    const p = spawnServe(['suggestion', '--algorithm', 'cmaes', '--port', '0', '--grace', '1']);
+    const p = spawnServe(['suggestion', '--algorithm', 'cmaes', '--port', '0', '--grace', '1', '--algorithm-threads', '1']);
     const address = await p.address;
     const suggestion = new SuggestionClient(address, { timeoutMs: 120_000 });
     const health = new HealthClient(address, { timeoutMs: 120_000 });

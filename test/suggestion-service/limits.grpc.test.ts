@@ -1,6 +1,10 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HealthClient, SuggestionClient } from '../../suggestion-service/client.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObservationLogStore } from '../../src/store/observation-log-store.js';
+import { DbManagerClient, HealthClient, SuggestionClient } from '../../suggestion-service/client.js';
 import { encodeExperiment } from '../../suggestion-service/experiment-codec.js';
 import { echo, echoList, LIMITS } from '../../suggestion-service/limits.js';
 import type { ScribaServer } from '../../suggestion-service/server.js';
@@ -120,5 +124,29 @@ describe('requests past the limits: INVALID_ARGUMENT naming the field and the li
     const error = await failure(suggestion.getSuggestionsWire({ experiment: base, trials, currentRequestNumber: 1 }));
     expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(`trials[0].name: is 1000 characters long; the limit is ${LIMITS.nameChars}`)]);
     await stillServes();
+  });
+});
+
+describe('DBManager: a trial name past the limit', () => {
+  test('INVALID_ARGUMENT, and the store keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scriba-limits-'));
+    const store = new ObservationLogStore(join(dir, 'k.db'));
+    const db = await serve({ dbManager: { store } });
+    const client = new DbManagerClient(db.address);
+    try {
+      const long = 't'.repeat(100_000);
+      for (const call of [() => client.reportObservationLog(long, [{ timeStamp: '2026-01-01T00:00:00Z', name: 'loss', value: '1' }]), () => client.getObservationLog(long)]) {
+        const error = await failure(call());
+        expect([error.code, error.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining(`trial_name: is 100000 characters long; the limit is ${LIMITS.nameChars}`)]);
+        expect(error.details.length).toBeLessThan(1000);
+      }
+      await client.reportObservationLog('t1', [{ timeStamp: '2026-01-01T00:00:00Z', name: 'loss', value: '1' }]);
+      expect(await client.getObservationLog('t1')).toHaveLength(1);
+    } finally {
+      client.close();
+      await stopAll();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
