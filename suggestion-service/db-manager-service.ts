@@ -1,4 +1,6 @@
 import type { ObservationLogStore } from '../src/store/observation-log-store.js';
+import { ScribaError } from '../src/errors.js';
+import { nameIssue } from './limits.js';
 import { decodeObservationLog, encodeObservationLog } from './reply-codec.js';
 import type {
   WireDeleteObservationLogRequest,
@@ -16,13 +18,18 @@ export interface DbManagerService {
 
 /** Katib's DBManager service over the observation-log store (katib-spec §1.3). */
 export function createDbManagerService(store: ObservationLogStore): DbManagerService {
+  const trialName = (name: string | undefined, method: string): string => {
+    const tooLong = nameIssue('trial_name', name);
+    if (tooLong) throw ScribaError.fromIssues([tooLong], `${method} request past the limits`);
+    return name ?? '';
+  };
   return {
     async reportObservationLog(request) {
-      store.report(request.trialName ?? '', decodeObservationLog(request.observationLog));
+      store.report(trialName(request.trialName, 'ReportObservationLog'), decodeObservationLog(request.observationLog));
       return {};
     },
     async getObservationLog(request) {
-      const logs = store.get(request.trialName ?? '', {
+      const logs = store.get(trialName(request.trialName, 'GetObservationLog'), {
         metricName: request.metricName ?? '',
         startTime: request.startTime ?? '',
         endTime: request.endTime ?? '',
@@ -30,7 +37,7 @@ export function createDbManagerService(store: ObservationLogStore): DbManagerSer
       return { observationLog: encodeObservationLog(logs) };
     },
     async deleteObservationLog(request) {
-      store.delete(request.trialName ?? '');
+      store.delete(trialName(request.trialName, 'DeleteObservationLog'));
       return {};
     },
   };

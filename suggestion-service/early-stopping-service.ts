@@ -7,6 +7,7 @@ import { decodeAlgorithm, decodeExperiment } from './experiment-codec.js';
 import type { GetEarlyStoppingRulesCall } from './request-decoder.js';
 import { inCreationOrder } from './trial-codec.js';
 import { encodeRule } from './reply-codec.js';
+import { echo, experimentLimitIssues, nameIssue, trialLimitIssues } from './limits.js';
 import { StatusError } from './status.js';
 import type {
   WireEmpty,
@@ -52,6 +53,8 @@ export function createEarlyStoppingService(options: EarlyStoppingServiceOptions)
 
   return {
     async getEarlyStoppingRules(request) {
+      const limits = [...experimentLimitIssues(request.experiment), ...trialLimitIssues(request.trials)];
+      if (limits.length > 0) throw ScribaError.fromIssues(limits, 'GetEarlyStoppingRules request past the limits');
       const { experiment, issues } = decodeExperiment(request.experiment);
       if (!experiment) throw ScribaError.fromIssues(issues, 'invalid GetEarlyStoppingRules request');
       const algorithm = plugin(experiment.spec.earlyStopping?.algorithmName);
@@ -73,6 +76,8 @@ export function createEarlyStoppingService(options: EarlyStoppingServiceOptions)
 
     async setTrialStatus(request) {
       const name = request.trialName ?? '';
+      const tooLong = nameIssue('trial_name', name);
+      if (tooLong) throw ScribaError.fromIssues([tooLong], 'SetTrialStatus request past the limits');
       if (!name) throw ScribaError.fromIssues([{ path: 'trial_name', message: 'must be specified' }], 'invalid SetTrialStatus request');
       if (options.store) options.store.setCondition(name, EARLY_STOPPED);
       else stopped.add(name);
@@ -84,6 +89,8 @@ export function createEarlyStoppingService(options: EarlyStoppingServiceOptions)
       if (!request.earlyStopping) {
         throw ScribaError.fromIssues([{ path: 'early_stopping', message: 'the request carries no early stopping spec' }], 'invalid ValidateEarlyStoppingSettings request');
       }
+      const limits = experimentLimitIssues({ spec: { earlyStopping: request.earlyStopping } });
+      if (limits.length > 0) throw ScribaError.fromIssues(limits, 'ValidateEarlyStoppingSettings request past the limits');
       const spec = decodeAlgorithm(request.earlyStopping);
       const algorithm = plugin(spec.algorithmName);
       const issues = algorithm.validateSettings(spec);
@@ -106,7 +113,7 @@ function fromDbManager(address: string, read: ObservationLogReader): Observation
     } catch (error) {
       const e = error as Partial<grpc.ServiceError>;
       const code = typeof e.code === 'number' ? e.code : grpc.status.INTERNAL;
-      throw new StatusError(code, `cannot read the observation log of trial ${trialName} from the DB manager at ${address}: ${e.details ?? String(error)}`);
+      throw new StatusError(code, `cannot read the observation log of trial ${echo(trialName)} from the DB manager at ${echo(address)}: ${e.details ?? String(error)}`);
     }
   };
 }

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { SERVICE_NAMES } from './proto.js';
+import { echo, nameIssue } from './limits.js';
 import { StatusError } from './status.js';
 import type { WireHealthCheckRequest, WireHealthCheckResponse, WireServingStatus } from './wire.js';
 
@@ -38,7 +39,9 @@ export function createHealthService(served: readonly ServedService[]): HealthSer
     names,
     async check(request) {
       const service = request.service ?? '';
-      if (!names.includes(service)) throw new StatusError(grpc.status.NOT_FOUND, `unknown service ${service}; this server answers for ${names.filter(Boolean).join(', ')}`);
+      const tooLong = nameIssue('service', service);
+      if (tooLong) throw new StatusError(grpc.status.INVALID_ARGUMENT, `${tooLong.path}: ${tooLong.message}`);
+      if (!names.includes(service)) throw new StatusError(grpc.status.NOT_FOUND, `unknown service ${echo(service)}; this server answers for ${names.filter(Boolean).join(', ')}`);
       return { status: serving ? 'SERVING' : 'NOT_SERVING' };
     },
     watch(service, send, end) {

@@ -29,5 +29,7 @@ export { decodeExperiment, encodeExperiment } from './experiment-codec.js';
 export { decodeTrial, decodeTrials, encodeTrial } from './trial-codec.js';
 export { decodeSuggestionsReply, encodeSuggestionsReply, decodeRule, encodeRule } from './reply-codec.js';
 export { toStatus, StatusError } from './status.js';
+export { LIMITS, echo, echoList } from './limits.js';
+export { AlgorithmPool } from './worker-pool.js';
 export { DEFAULT_MAX_MESSAGE_BYTES, SERVICE_NAMES, katibServices, protoDirectory } from './proto.js';
 export type * from './wire.js';

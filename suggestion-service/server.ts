@@ -10,6 +10,7 @@ import { decodeGetEarlyStoppingRulesRequest, decodeGetSuggestionsRequest } from 
 import { StatusError, toServiceError, toStatus } from './status.js';
 import { createSuggestionService, type SuggestionServiceOptions } from './suggestion-service.js';
 import type { WireHealthCheckRequest, WireHealthCheckResponse } from './wire.js';
+import { AlgorithmPool, defaultPoolSize, workerFile } from './worker-pool.js';
 
 export interface ServerTls {
   /** The server's certificate chain and private key (PEM). */
@@ -30,7 +31,13 @@ export interface ServerOptions {
   /** The DBManager service over this store. */
   dbManager?: { store: ObservationLogStore };
   tls?: ServerTls;
-  /** Largest message received or sent (default 64 MiB). */
+  /**
+   * Threads for GetSuggestions' algorithm work (default: one per core but one, at most 4;
+   * 0: in the server's own thread). Used with registry algorithms from the compiled
+   * package; a custom `suggestion.getAlgorithm` always runs in the server's thread.
+   */
+  algorithmThreads?: number;
+  /** Largest message received or sent (default 64 MiB, LIMITS.messageBytes). */
   maxMessageBytes?: number;
   /** Told of every call that failed with INTERNAL (a fault of Scriba's, not of the caller). */
   onInternalError?: (method: string, details: string) => void;
@@ -44,7 +51,8 @@ export interface ScribaServer {
   readonly healthNames: readonly string[];
   /**
    * Stops taking calls, lets calls in flight finish for up to `graceMs` (default 10 s),
-   * then cancels the rest. Health reports NOT_SERVING meanwhile.
+   * then cancels the rest and terminates the algorithm threads. Health reports
+   * NOT_SERVING meanwhile.
    */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -67,8 +75,11 @@ export async function startServer(options: ServerOptions): Promise<ScribaServer>
   const clients = new Map<string, DbManagerClient>();
   const unary = handlerFactory(options.onInternalError);
 
+  let pool: AlgorithmPool | undefined;
   if (options.suggestion) {
-    const s = createSuggestionService(options.suggestion);
+    const file = workerFile();
+    if (file && !options.suggestion.getAlgorithm && options.algorithmThreads !== 0) pool = new AlgorithmPool(file, options.algorithmThreads ?? defaultPoolSize());
+    const s = createSuggestionService({ ...options.suggestion, ...(pool ? { pool } : {}) });
     server.addService(withDecoders(services.Suggestion.service, { GetSuggestions: decodeGetSuggestionsRequest }), {
       GetSuggestions: unary('GetSuggestions', s.getSuggestions),
       ValidateAlgorithmSettings: unary('ValidateAlgorithmSettings', s.validateAlgorithmSettings),
@@ -138,11 +149,16 @@ export async function startServer(options: ServerOptions): Promise<ScribaServer>
     shutdown(graceMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
         health.stop();
-        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        // Past the grace period the calls still running are cancelled, and the algorithm
+        // threads terminated: a computation in a thread cannot hold the shutdown.
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          void pool?.close();
+        }, graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);
           for (const c of clients.values()) c.close();
-          resolve();
+          void (pool?.close() ?? Promise.resolve()).then(() => resolve());
         });
       });
       return closing;

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { errorMessage, formatIssue, ScribaError, type ErrorCode } from '../src/errors.js';
+import { boundIssues, DETAILS_CHARS, echo } from './limits.js';
 
 /** An error that already knows its gRPC status (a code ScribaError's closed set has no name for). */
 export class StatusError extends Error {
@@ -23,16 +24,17 @@ const CODES: Readonly<Record<ErrorCode, grpc.status>> = {
 /**
  * The one place errors become gRPC statuses. Issues are listed on one line after the
  * heading, `path: message` each, as Katib's controller copies the details into the
- * Suggestion's condition. Anything unexpected is INTERNAL.
+ * Suggestion's condition. Anything unexpected is INTERNAL. Details are bounded (limits.ts):
+ * a reply must stay small whatever the request echoed, or the peer cannot read it.
  */
 export function toStatus(error: unknown): { code: grpc.status; details: string } {
-  if (error instanceof StatusError) return { code: error.code, details: error.message };
+  if (error instanceof StatusError) return { code: error.code, details: echo(error.message, DETAILS_CHARS) };
   if (error instanceof ScribaError) {
-    const heading = error.issues.length > 0 ? error.message.split('\n', 1)[0]?.replace(/:$/, '') ?? '' : error.message;
-    const details = error.issues.length > 0 ? `${heading}: ${error.issues.map(formatIssue).join('; ')}` : heading;
+    const heading = echo(error.issues.length > 0 ? (error.message.split('\n', 1)[0]?.replace(/:$/, '') ?? '') : error.message, DETAILS_CHARS);
+    const details = error.issues.length > 0 ? `${heading}: ${boundIssues(error.issues.map(formatIssue))}` : heading;
     return { code: CODES[error.code], details };
   }
-  return { code: grpc.status.INTERNAL, details: errorMessage(error) };
+  return { code: grpc.status.INTERNAL, details: echo(errorMessage(error), DETAILS_CHARS) };
 }
 
 /** A failed call as grpc-js's server callback takes it. */

@@ -9,7 +9,9 @@ import { decodeExperiment } from './experiment-codec.js';
 import type { GetSuggestionsCall } from './request-decoder.js';
 import { inCreationOrder } from './trial-codec.js';
 import { encodeSuggestionsReply } from './reply-codec.js';
+import { echo, experimentLimitIssues, LIMITS, requestNumberIssues, trialLimitIssues } from './limits.js';
 import { StatusError } from './status.js';
+import type { AlgorithmPool } from './worker-pool.js';
 import type { Maybe, WireEmpty, WireExperiment, WireGetSuggestionsReply, WireValidateAlgorithmSettingsRequest } from './wire.js';
 
 /** Serve every registered algorithm, choosing by the experiment's `algorithmName`. */
@@ -19,13 +21,18 @@ export const ALL_ALGORITHMS = 'all';
  * The most assignments one call may ask for. Katib asks for at most parallelTrialCount;
  * a larger number is a malformed request, refused before any work.
  */
-export const MAX_REQUEST_NUMBER = 10_000;
+export const MAX_REQUEST_NUMBER = LIMITS.requestNumber;
 
 export interface SuggestionServiceOptions {
   /** An algorithm name served for every request whatever its `algorithmName` (an alias in katib-config works), or `all`. */
   algorithm: string;
   /** Where algorithms come from (default: the registry). */
   getAlgorithm?: (name: string) => Algorithm;
+  /**
+   * Threads that run GetSuggestions' algorithm work by algorithm name (registry
+   * algorithms only); without it the work runs in the calling thread.
+   */
+  pool?: AlgorithmPool;
 }
 
 export interface SuggestionService {
@@ -42,9 +49,13 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
   const create = options.getAlgorithm ?? registryAlgorithm;
   const instances = new Map<string, Algorithm>();
 
-  const resolve = (experiment: AlgorithmExperiment): Algorithm => {
+  const nameOf = (experiment: AlgorithmExperiment): string => {
     const name = options.algorithm === ALL_ALGORITHMS ? (experiment.spec.algorithm?.algorithmName ?? '') : options.algorithm;
     if (!name) throw invalid('spec.algorithm.algorithmName', 'must be specified');
+    return name;
+  };
+  const resolve = (experiment: AlgorithmExperiment): Algorithm => {
+    const name = nameOf(experiment);
     const known = instances.get(name);
     if (known) return known;
     let algorithm: Algorithm;
@@ -52,7 +63,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
       algorithm = create(name);
     } catch (error) {
       if (error instanceof ScribaError) throw error;
-      throw new ScribaError('invalid-argument', `algorithm ${name} is not available in this version of Scriba: ${errorMessage(error)}`);
+      throw new ScribaError('invalid-argument', `algorithm ${echo(name)} is not available in this version of Scriba: ${errorMessage(error)}`);
     }
     instances.set(name, algorithm);
     return algorithm;
@@ -60,11 +71,10 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
 
   return {
     async getSuggestions(request) {
-      const experiment = experimentOf(request.experiment, 'invalid GetSuggestions request');
       const count = request.currentRequestNumber ?? 0;
-      if (!Number.isInteger(count) || count < 0 || count > MAX_REQUEST_NUMBER) {
-        throw invalid('current_request_number', `expected an integer from 0 to ${MAX_REQUEST_NUMBER}, got ${count}`);
-      }
+      const limits = [...requestNumberIssues(count, request.totalRequestNumber ?? 0), ...experimentLimitIssues(request.experiment), ...trialLimitIssues(request.trials)];
+      if (limits.length > 0) throw ScribaError.fromIssues(limits, 'GetSuggestions request past the limits');
+      const experiment = experimentOf(request.experiment, 'invalid GetSuggestions request');
       const algorithm = resolve(experiment);
       // Whatever ValidateAlgorithmSettings refuses is refused here too, in the same words,
       // before the algorithm runs: a controller that skipped validation gets the issues.
@@ -74,7 +84,8 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
       const trials = inCreationOrder(request.trials);
       let reply;
       try {
-        reply = await algorithm.getSuggestions({ experiment, trials, count, seed: experimentSeed(experiment.name) });
+        const input = { experiment, trials, count, seed: experimentSeed(experiment.name) };
+        reply = options.pool ? await options.pool.run(nameOf(experiment), input) : await algorithm.getSuggestions(input);
       } catch (error) {
         throw explain(error, algorithm, experiment);
       }
@@ -91,6 +102,8 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
     },
 
     async validateAlgorithmSettings(request) {
+      const limits = experimentLimitIssues(request.experiment);
+      if (limits.length > 0) throw ScribaError.fromIssues(limits, 'ValidateAlgorithmSettings request past the limits');
       const experiment = experimentOf(request.experiment, 'invalid ValidateAlgorithmSettings request');
       const algorithm = resolve(experiment);
       const issues = experimentIssues(algorithm, experiment, parameterIssues(experiment));

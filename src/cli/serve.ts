@@ -10,7 +10,7 @@ import { DEFAULT_DB_PATH } from '../store/sqlite-store.js';
 import { action, conventions, execute, type Context } from './commander.js';
 import type { Io } from './io.js';
 
-export const SERVE_USAGE = `scriba serve suggestion --algorithm NAME|all [--port 6789] [--host 127.0.0.1]
+export const SERVE_USAGE = `scriba serve suggestion --algorithm NAME|all [--port 6789] [--host 127.0.0.1] [--algorithm-threads N]
 scriba serve early-stopping [--port 6788] [--host 127.0.0.1] [--db PATH]
   [--db-manager-ca FILE] [--db-manager-cert FILE --db-manager-key FILE] [--db-manager-server-name NAME]
       (TLS to the DB managers that requests name)
@@ -40,6 +40,7 @@ const FLAGS: readonly { flags: string; help: string; services: readonly ServiceN
   { flags: '--db-manager-key <file>', help: 'client key for the DB managers', services: ['early-stopping'] },
   { flags: '--db-manager-server-name <name>', help: 'name the DB managers\' certificates carry', services: ['early-stopping'] },
   { flags: '--max-message-mb <n>', help: 'largest message, in MiB', services: ['suggestion', 'early-stopping', 'db-manager'], fallback: '64' },
+  { flags: '--algorithm-threads <n>', help: 'worker threads for algorithm work (0: none; default one per core but one, at most 4)', services: ['suggestion'] },
   { flags: '--grace <seconds>', help: 'time running calls get on SIGTERM', services: ['suggestion', 'early-stopping', 'db-manager'], fallback: '10' },
 ];
 
@@ -92,6 +93,7 @@ async function runService(what: ServiceName, v: Record<string, string | undefine
   const maxMessageBytes = integer(v['max-message-mb'] ?? '64', '--max-message-mb', 1, 2047) * 1024 * 1024;
   const graceMs = integer(v.grace ?? '10', '--grace', 0, 3600) * 1000;
   if (what !== 'suggestion' && v.algorithm !== undefined) throw usage(`serve ${what}: --algorithm is for scriba serve suggestion`);
+  if (what !== 'suggestion' && v['algorithm-threads'] !== undefined) throw usage(`serve ${what}: --algorithm-threads is for scriba serve suggestion`);
   const dbManagerFlag = (['db-manager-ca', 'db-manager-cert', 'db-manager-key', 'db-manager-server-name'] as const).find((f) => v[f] !== undefined);
   if (what !== 'early-stopping' && dbManagerFlag) throw usage(`serve ${what}: --${dbManagerFlag} is for scriba serve early-stopping`);
   if (what === 'suggestion' && v.db !== undefined) throw usage('serve suggestion: --db is for early-stopping and db-manager (suggestions are computed from the request alone)');
@@ -106,6 +108,7 @@ async function runService(what: ServiceName, v: Record<string, string | undefine
     if (!algorithm) throw usage('serve suggestion: --algorithm NAME|all is required');
     if (algorithm !== ALL_ALGORITHMS) checkAlgorithm(algorithm);
     options.suggestion = { algorithm };
+    if (v['algorithm-threads'] !== undefined) options.algorithmThreads = integer(v['algorithm-threads'], '--algorithm-threads', 0, 64);
     describe = `api.v1.beta1.Suggestion (${algorithm === ALL_ALGORITHMS ? `every algorithm by its name: ${algorithmNames().join(', ')}` : `algorithm ${algorithm}`})`;
   } else if (what === 'early-stopping') {
     const dbManagerTls = readClientTls(v['db-manager-ca'], v['db-manager-cert'], v['db-manager-key'], v['db-manager-server-name']);

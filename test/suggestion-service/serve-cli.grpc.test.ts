@@ -81,6 +81,8 @@ describe('scriba serve (in process)', () => {
     [['serve', 'suggestion', '--algorithm', 'all', '--port', '70000'], '--port expects an integer from 0 to 65535'],
     [['serve', 'suggestion', '--algorithm', 'all', '--db', 'x.db'], '--db is for early-stopping and db-manager'],
     [['serve', 'early-stopping', '--algorithm', 'tpe'], '--algorithm is for scriba serve suggestion'],
+    [['serve', 'db-manager', '--algorithm-threads', '2'], '--algorithm-threads is for scriba serve suggestion'],
+    [['serve', 'suggestion', '--algorithm', 'all', '--algorithm-threads', 'many'], '--algorithm-threads expects an integer from 0 to 64'],
     [['serve', 'db-manager', '--tls-cert', 'server.crt'], '--tls-cert and --tls-key go together'],
     [['serve', 'db-manager', '--tls-cert', '/no/such.crt', '--tls-key', '/no/such.key'], '--tls-cert /no/such.crt: cannot read: ENOENT'],
     [['serve', 'everything'], 'expected suggestion, early-stopping or db-manager, got everything'],
