@@ -1,6 +1,8 @@
 import type { TrialRecord } from '../src/trial/types.js';
 import type { ValidationIssue } from '../src/experiment/types.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './proto.js';
+import { MAX_LIST_VALUES, MAX_PARAMETERS } from '../src/experiment/limits.js';
+import { listLimitMessage, parameterLimitMessage } from '../src/search-space/check.js';
 import type { Maybe, WireAlgorithmSpec, WireExperiment, WireParameterSpec } from './wire.js';
 
 /**
@@ -16,9 +18,9 @@ export const LIMITS = {
   /** Characters of a name: experiment, parameter, algorithm, setting, metric, trial, health service. */
   nameChars: 253,
   /** Parameters of an experiment (feasible spaces the algorithm works over). */
-  parameters: 1_000,
+  parameters: MAX_PARAMETERS,
   /** Entries of one feasible space's list (discrete and categorical parameters). */
-  feasibleListEntries: 10_000,
+  feasibleListEntries: MAX_LIST_VALUES,
   /** Characters of min, max, step and of each list entry. */
   feasibleValueChars: 1_000,
   /** Algorithm (or early-stopping) settings of one experiment. */
@@ -82,7 +84,8 @@ export function experimentLimitIssues(wire: Maybe<WireExperiment>): ValidationIs
   const spec = wire.spec;
   if (!spec) return issues;
   const parameters = spec.parameterSpecs?.parameters ?? [];
-  count(issues, 'spec.parameters', parameters.length, LIMITS.parameters, 'parameters');
+  // the same limit and words as an Experiment file's (src/search-space/check.ts)
+  if (parameters.length > LIMITS.parameters) issues.push({ path: 'spec.parameters', message: parameterLimitMessage(parameters.length) });
   parameters.slice(0, LIMITS.parameters).forEach((p, i) => parameterIssues(issues, `spec.parameters[${i}]`, p));
   const operations = spec.nasConfig?.operations?.operation ?? [];
   count(issues, 'spec.nasConfig.operations', operations.length, LIMITS.parameters, 'operations');
@@ -166,7 +169,7 @@ function parameterIssues(issues: ValidationIssue[], path: string, p: WireParamet
   chars(issues, `${path}.feasibleSpace.max`, space.max, LIMITS.feasibleValueChars);
   chars(issues, `${path}.feasibleSpace.step`, space.step, LIMITS.feasibleValueChars);
   const list = space.list ?? [];
-  count(issues, `${path}.feasibleSpace.list`, list.length, LIMITS.feasibleListEntries, 'entries');
+  if (list.length > LIMITS.feasibleListEntries) issues.push({ path: `${path}.feasibleSpace.list`, message: listLimitMessage(list.length) });
   for (let i = 0; i < Math.min(list.length, LIMITS.feasibleListEntries) && issues.length < ECHO_ITEMS; i++) {
     chars(issues, `${path}.feasibleSpace.list[${i}]`, list[i], LIMITS.feasibleValueChars);
   }
