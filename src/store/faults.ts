@@ -107,3 +107,26 @@ function existingAncestor(folder: string): string {
     if (stat(p) || dirname(p) === p) return p;
   }
 }
+
+/**
+ * Makes every method of a store class throw store faults naming its file (`this.path`)
+ * for SQLite's errors, so that no caller sees a bare SQLite message.
+ */
+export function faultsNamed(store: { prototype: { readonly path: string } }): void {
+  const proto = store.prototype as unknown as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const method = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+    if (name === 'constructor' || typeof method !== 'function') continue;
+    Object.defineProperty(proto, name, {
+      value: function (this: { readonly path: string }, ...args: unknown[]): unknown {
+        try {
+          return (method as (...a: unknown[]) => unknown).apply(this, args);
+        } catch (error) {
+          throw storeFault(this.path, error);
+        }
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}

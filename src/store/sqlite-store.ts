@@ -6,7 +6,7 @@ import type { Experiment } from '../experiment/types.js';
 import { trialIndex, type ExperimentCondition, type ExperimentState, type StateRecorder } from '../loop/state.js';
 import type { TerminalCondition } from '../loop/status.js';
 import type { MetricLog, TrialRecord } from '../trial/types.js';
-import { createFault, sqliteFault, storeFault } from './faults.js';
+import { createFault, faultsNamed, sqliteFault } from './faults.js';
 import { migrate, toTrial, type ExperimentRow, type TrialRow } from './schema.js';
 
 export const DEFAULT_DB_PATH = '.scriba/scriba.db';
@@ -290,21 +290,7 @@ export class SqliteStore implements StateRecorder {
 
 // Every SQLite error of a store's method becomes a store fault naming its file
 // (damaged, not a database, read-only, locked, full, ...): callers see one clear message.
-for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
-  const method = (SqliteStore.prototype as unknown as Record<string, unknown>)[name];
-  if (name === 'constructor' || typeof method !== 'function') continue;
-  Object.defineProperty(SqliteStore.prototype, name, {
-    value: function (this: SqliteStore, ...args: unknown[]): unknown {
-      try {
-        return (method as (...a: unknown[]) => unknown).apply(this, args);
-      } catch (error) {
-        throw storeFault(this.path, error);
-      }
-    },
-    writable: true,
-    configurable: true,
-  });
-}
+faultsNamed(SqliteStore);
 
 /** Whether a process of this pid exists (perhaps under another user). */
 export function processExists(pid: number): boolean {

@@ -79,7 +79,8 @@ describe('a file that is not a database', () => {
     const db = join(dir, 'notes.db');
     writeFileSync(db, 'these are my notes, not a database\n'.repeat(200));
     const pattern = /^scriba: store .+ is not a SQLite database \(file is not a database\); pass --db with a Scriba store or a new path$/;
-    for (const args of [...readers(db), ['run', file, '--db', db, '--gpus', 'none']]) {
+    const serve = ['serve', 'db-manager', '--port', '0', '--db', db];
+    for (const args of [...readers(db), ['run', file, '--db', db, '--gpus', 'none'], serve]) {
       expectFault(await scriba(args), STORE_FAULT, pattern, db);
     }
   });
