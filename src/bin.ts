@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 
 /**
  * `scriba serve` decodes requests of hundreds of kilobytes (Katib sends every trial each
@@ -19,8 +20,9 @@ if (args[0] === 'serve' && !sized) {
     process.stderr.write(`scriba: cannot start the server process: ${error.message}\n`);
     process.exitCode = 70;
   });
-  child.on('exit', (code) => {
-    process.exitCode = code ?? 1;
+  // A server killed by a signal exits as a killed process does: 128 + the signal's number.
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
   });
 } else {
   // A reader that stops early (`scriba get trials X | head -1`) is not an error.

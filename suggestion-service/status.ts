@@ -18,6 +18,7 @@ const CODES: Readonly<Record<ErrorCode, grpc.status>> = {
   'invalid-argument': grpc.status.INVALID_ARGUMENT,
   'failed-precondition': grpc.status.FAILED_PRECONDITION,
   'not-found': grpc.status.NOT_FOUND,
+  store: grpc.status.UNAVAILABLE,
   internal: grpc.status.INTERNAL,
 };
 

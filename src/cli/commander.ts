@@ -69,9 +69,39 @@ export function conventions(command: Command, io: Io): void {
 }
 
 /**
+ * The CLI's exit codes (README, "Exit codes"). A run stopped by a signal exits 128 + its
+ * number (run.ts): 130 SIGINT, 143 SIGTERM, 129 SIGHUP.
+ */
+export const EXIT = {
+  ok: 0,
+  /** The experiment Failed, a file is invalid, or the store holds no such name (kubectl's NotFound). */
+  failed: 1,
+  /** Bad input: usage errors, unreadable files, a conflicting experiment. */
+  usage: 2,
+  /** The store itself: damaged, not a database, read-only, locked, full, or not creatable there (sysexits' EX_IOERR). */
+  store: 74,
+  /** A bug of Scriba's (sysexits' EX_SOFTWARE). */
+  internal: 70,
+} as const;
+
+/** The exit code of a ScribaError's code. */
+export function exitCode(code: ScribaError['code']): number {
+  switch (code) {
+    case 'not-found':
+      return EXIT.failed;
+    case 'store':
+      return EXIT.store;
+    case 'internal':
+      return EXIT.internal;
+    default:
+      return EXIT.usage;
+  }
+}
+
+/**
  * Parses and runs; returns the exit code: the action's, 0 for --help and --version,
- * 2 for a usage error, 1 for a name the store does not hold (kubectl's NotFound).
- * Errors are one line on stderr, never a stack trace.
+ * 2 for a usage error, 1 for a name the store does not hold (kubectl's NotFound), 74 for
+ * a fault of the store. Errors are one line on stderr, never a stack trace.
  */
 export async function execute(program: Command, ctx: Context): Promise<number> {
   try {
@@ -85,10 +115,10 @@ export async function execute(program: Command, ctx: Context): Promise<number> {
     }
     if (error instanceof ScribaError) {
       ctx.io.err(`scriba: ${error.message}`);
-      return error.code === 'not-found' ? 1 : 2;
+      return exitCode(error.code);
     }
     // Anything else is a bug of Scriba's; the user still gets one line.
     ctx.io.err(`scriba: internal error: ${errorMessage(error)}`);
-    return 70;
+    return EXIT.internal;
   }
 }

@@ -14,7 +14,8 @@ import { validateFiles } from './validate-files.js';
 
 const FOOTER = `
 The store defaults to ${DEFAULT_DB_PATH}; trials run in its folder, under trials/.
-Exit codes: 0 success (experiment Succeeded), 1 experiment Failed, file invalid or name not found, 2 bad input.`;
+Exit codes: 0 success (experiment Succeeded), 1 experiment Failed, file invalid or name not found, 2 bad input,
+74 store fault (not a database, damaged, read-only, locked, full), 70 internal error, 128+n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).`;
 
 interface RunOptions {
   db: string;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { createFault, faultsNamed, sqliteFault } from './faults.js';
 import { ScribaError } from '../errors.js';
 import type { MetricLog } from '../trial/types.js';
 import { compareInstants, formatRfc3339, parseRfc3339, type Instant } from './rfc3339.js';
@@ -54,16 +55,29 @@ export class ObservationLogStore {
 
   /** Opens (or creates) the file; ":memory:" keeps everything in memory. */
   constructor(readonly path: string) {
-    try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path);
-    } catch (error) {
-      throw new ScribaError('invalid-argument', `cannot open the store ${path}: ${(error as Error).message}`);
+    if (path !== ':memory:') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        throw createFault(path, error) ?? error;
+      }
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // the first error is the one to report
+      }
+      throw sqliteFault(path, error) ?? new ScribaError('store', `cannot open store ${path}: ${(error as Error).message}`);
+    }
+    this.db = db;
     this.statements = {
       insert: this.db.prepare('INSERT INTO katib_observation_logs (trial_name, time_s, time_us, metric_name, value) VALUES (?, ?, ?, ?, ?)'),
       remove: this.db.prepare('DELETE FROM katib_observation_logs WHERE trial_name = ?'),
@@ -174,3 +188,6 @@ export class ObservationLogStore {
 function requireTrial(trialName: string): void {
   if (!trialName) throw new ScribaError('invalid-argument', 'trial_name: must be specified');
 }
+
+// SQLite's errors of every method name the file, as the run store's do.
+faultsNamed(ObservationLogStore);

@@ -6,6 +6,7 @@ import type { Experiment } from '../experiment/types.js';
 import { trialIndex, type ExperimentCondition, type ExperimentState, type StateRecorder } from '../loop/state.js';
 import type { TerminalCondition } from '../loop/status.js';
 import type { MetricLog, TrialRecord } from '../trial/types.js';
+import { createFault, faultsNamed, sqliteFault } from './faults.js';
 import { migrate, toTrial, type ExperimentRow, type TrialRow } from './schema.js';
 
 export const DEFAULT_DB_PATH = '.scriba/scriba.db';
@@ -46,18 +47,31 @@ export class SqliteStore implements StateRecorder {
     if (!create && path !== ':memory:' && !existsSync(path)) {
       throw new ScribaError('not-found', `no store at ${path}: run an experiment first, or pass --db`);
     }
-    try {
-      if (create && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      this.db = new Database(path, { fileMustExist: !create });
-      this.db.pragma('journal_mode = WAL');
-      // NORMAL is durable across a killed process (the WAL is in the OS cache); only a power cut can lose the last commits.
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      this.db.pragma('busy_timeout = 5000');
-      migrate(this.db);
-    } catch (error) {
-      throw new ScribaError('invalid-argument', `cannot open the store ${path}: ${(error as Error).message}`);
+    if (create && path !== ':memory:') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        throw createFault(path, error) ?? error;
+      }
     }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { fileMustExist: !create });
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable across a killed process (the WAL is in the OS cache); only a power cut can lose the last commits.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // the first error is the one to report
+      }
+      throw sqliteFault(path, error) ?? new ScribaError('store', `cannot open store ${path}: ${(error as Error).message}`);
+    }
+    this.db = db;
     this.statements = {
       insertExperiment: this.db.prepare(
         `INSERT INTO experiments (name, experiment, seed, conditions, outcome, exhausted, owner_pid, heartbeat_at, source, created_at)
@@ -291,6 +305,10 @@ export class SqliteStore implements StateRecorder {
     };
   }
 }
+
+// Every SQLite error of a store's method becomes a store fault naming its file
+// (damaged, not a database, read-only, locked, full, ...): callers see one clear message.
+faultsNamed(SqliteStore);
 
 /** Whether a process of this pid exists (perhaps under another user). */
 export function processExists(pid: number): boolean {
