@@ -1,12 +1,11 @@
 import { spawn, execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jobExperimentYaml } from '../support/katib-yaml.js';
-import { waitFor } from './support.js';
+import { trialProcesses, waitFor } from './support.js';
 
 // kill -9 of `scriba run` (and of each `scriba resume`) at several moments, then a last
 // resume: the experiment must end with exactly maxTrialCount trials, none lost, none twice.
@@ -42,19 +41,6 @@ function start(args: string[]) {
   return { child, exited, stdout: () => stdout, finished };
 }
 
-/** Processes still carrying a trial of this experiment in their environment. */
-function liveTrialProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes('KATIB_TRIAL_NAME=crash-test-')) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours
-    }
-  }
-  return pids;
-}
 
 test('kill -9 at several moments, then resume: exactly maxTrialCount trials, none lost or counted twice', async () => {
   // Each kill lands after this many trials of that run finished, while the others run:
@@ -87,5 +73,5 @@ test('kill -9 at several moments, then resume: exactly maxTrialCount trials, non
   }
   // the kills did interrupt running trials, which ran again
   expect(trials.some((t) => t.conditions.some((c) => c.reason === 'TrialRestarted'))).toBe(true);
-  expect(liveTrialProcesses()).toEqual([]);
+  expect(trialProcesses('crash-test')).toEqual([]);
 }, 120_000);

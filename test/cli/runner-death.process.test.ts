@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jobExperimentYaml } from '../support/katib-yaml.js';
-import { start, waitFor } from './support.js';
+import { start, trialProcesses, waitFor } from './support.js';
 
 // kill -9 of `scriba run` while its trials run: the trials, and the children they forked,
 // end with it instead of running on until a resume.
@@ -13,23 +12,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scriba-death-'));
 });
 afterAll(async () => {
-  for (const pid of trialProcesses()) process.kill(pid, 'SIGKILL');
+  for (const pid of trialProcesses('death')) process.kill(pid, 'SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Processes carrying a trial of this experiment in their environment (trials and their children). */
-function trialProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes('KATIB_TRIAL_NAME=death-')) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours
-    }
-  }
-  return pids;
-}
 
 test('kill -9 of the runner ends its trial processes and their children', async () => {
   const sleepForever = `setTimeout(() => {}, 600000)`;
@@ -41,11 +27,11 @@ test('kill -9 of the runner ends its trial processes and their children', async 
   );
   const run = start(['run', file, '--db', join(dir, 'scriba.db'), '--gpus', 'none'], dir);
   // two trials, each with a forked child
-  await waitFor(() => (trialProcesses().length >= 4 ? true : undefined), 'two trials and their children to run').catch((e) => {
+  await waitFor(() => (trialProcesses('death').length >= 4 ? true : undefined), 'two trials and their children to run').catch((e) => {
     throw new Error(`${e.message}: ${run.stdout()} ${run.stderr()}`);
   });
   run.child.kill('SIGKILL');
   await run.exited;
-  await waitFor(() => (trialProcesses().length === 0 ? true : undefined), 'the trial processes to end', 60_000);
-  expect(trialProcesses()).toEqual([]);
+  await waitFor(() => (trialProcesses('death').length === 0 ? true : undefined), 'the trial processes to end', 60_000);
+  expect(trialProcesses('death')).toEqual([]);
 }, 120_000);

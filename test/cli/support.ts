@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -62,4 +63,18 @@ export function trialsIn(db: string, condition: string): string[] | undefined {
   } finally {
     store.close();
   }
+}
+
+/** Processes carrying a trial of `experiment` in their environment (trials and the children they forked). */
+export function trialProcesses(experiment: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(`KATIB_TRIAL_NAME=${experiment}-`)) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
 }
