@@ -33,7 +33,12 @@ export interface SuggestionReply {
   assignments: ParameterAssignment[][];
   trialNames?: string[];
   labels?: Record<string, string>[];
-  /** State the algorithm persists between calls; Katib round-trips it as algorithm settings. */
+  /**
+   * State the algorithm persists between calls; Katib round-trips it as algorithm settings.
+   * Every way in overlays these, by name, on `experiment.spec.algorithm.algorithmSettings`
+   * of the next request (Katib's Suggestion status), and a local run stores them with the
+   * experiment, so the next call, in this process or after a restart, sees them.
+   */
   settingsUpdate?: AlgorithmSetting[];
   earlyStoppingRules?: EarlyStoppingRule[];
   /**
@@ -41,6 +46,13 @@ export interface SuggestionReply {
    * hold fewer than `count`, and the experiment ends once its running trials finish.
    */
   exhausted?: boolean;
+  /** With `exhausted`: why, in the experiment's words (e.g. "the last Hyperband bracket has ended"). */
+  exhaustedMessage?: string;
+  /**
+   * Fewer than `count` assignments (perhaps none) because the next ones depend on trials
+   * still running (a Hyperband rung): the caller asks again once one of them has ended.
+   */
+  waiting?: boolean;
 }
 
 /** An algorithm plugin: Katib's suggestion service contract as plain, stateless TypeScript. */

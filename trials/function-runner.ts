@@ -11,14 +11,37 @@ export type Metrics = Readonly<Record<string, number | string>>;
 export interface ObjectiveContext {
   /** The trial's name, e.g. for a checkpoint directory. */
   trialName: string;
-  /** Reports intermediate metric values (one observation-log row each), e.g. per epoch. */
-  report(metrics: Metrics): void;
   /**
-   * Aborted when the trial's time is up (`trialTimeout`): the trial has then failed and
-   * what the objective reports or returns afterwards is ignored, so a long objective
-   * should check `signal.aborted` (or pass the signal to `fetch` and the like) and return.
+   * Reports intermediate metric values (one observation-log row each), e.g. per epoch.
+   * Returns true when the trial should stop now (early stopping decided it, or the trial
+   * timed out): the objective should then return (or throw `TrialPruned`); the trial is
+   * already EarlyStopped (or Failed), and what it reports or returns afterwards is ignored.
+   */
+  report(metrics: Metrics): boolean;
+  /** Whether the trial should stop now (Optuna's `should_prune()`); the same as the last report's answer. */
+  shouldStop(): boolean;
+  /**
+   * Aborted when the trial must stop (early stopping, `trialTimeout`): what the objective
+   * reports or returns afterwards is ignored, so a long objective should check
+   * `signal.aborted` (or pass the signal to `fetch` and the like) and return.
    */
   signal: AbortSignal;
+  /**
+   * The trial's checkpoint directory (PBT): created for the trial, holding a copy of its
+   * parent's directory when it has one. Absent when the experiment keeps no checkpoints.
+   */
+  checkpointDir?: string;
+}
+
+/**
+ * Thrown by an objective to say it stopped early (Optuna's `TrialPruned`): the trial ends
+ * EarlyStopped with what it reported so far.
+ */
+export class TrialPruned extends Error {
+  constructor(message = 'the trial stopped early') {
+    super(message);
+    this.name = 'TrialPruned';
+  }
 }
 
 export interface FunctionRunnerOptions {
@@ -65,7 +88,11 @@ export function createFunctionRunner(objective: Objective, options: FunctionRunn
         const parameters = decodeAssignments(space, trial.parameterAssignments);
         const result = await objective(parameters, {
           trialName: trial.name,
-          report: (metrics) => record(metricLogs(metrics, metricName)),
+          report: (metrics) => {
+            record(metricLogs(metrics, metricName));
+            return controller.signal.aborted;
+          },
+          shouldStop: () => controller.signal.aborted,
           signal: controller.signal,
         });
         if (result === undefined || result === null) return { status: 'completed' };

@@ -8,6 +8,19 @@ export interface TrialRun {
   trial: TrialRecord;
   /** Records observation-log rows (intermediate or final metric values) as they arrive. */
   report(logs: readonly MetricLog[]): void;
+  /**
+   * Aborted when the trial must stop before its end: early stopping, the experiment's
+   * end. The runner then stops the trial's work (a process runner terminates the whole
+   * process group: SIGTERM, SIGKILL after its grace period) and resolves; the loop, which
+   * knows why it stopped the trial, records the outcome (EarlyStopped for early stopping).
+   */
+  signal: AbortSignal;
+  /**
+   * The trial's checkpoint directory, when the experiment keeps one per trial (PBT's
+   * suggestion_trial_dir): already created, and filled with a copy of its parent's when
+   * the trial has one. The runner shows it to the trial (SCRIBA_CHECKPOINT_DIR).
+   */
+  checkpointDir?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ScribaError } from '../../src/errors.js';
 import { checkEarlyStoppingSettings, earlyStoppingNumber } from '../settings.js';
-import type { EarlyStoppingAlgorithm, EarlyStoppingRule } from '../types.js';
+import type { EarlyStoppingAlgorithm, EarlyStoppingRule, StoppingJudge } from '../types.js';
 import { median, startStepMean } from './median.js';
 
 export const MEDIANSTOP_DEFAULTS = { minTrialsRequired: 3, startStep: 4 } as const;
@@ -54,7 +54,57 @@ export function createMedianStop(): EarlyStoppingAlgorithm {
       };
       return [rule];
     },
+    createJudge(experiment) {
+      const settings = experiment.spec.earlyStopping;
+      return createMedianJudge(
+        experiment.spec.objective?.type === 'maximize',
+        earlyStoppingNumber(settings, 'min_trials_required', MEDIANSTOP_DEFAULTS.minTrialsRequired),
+        earlyStoppingNumber(settings, 'start_step', MEDIANSTOP_DEFAULTS.startStep),
+      );
+    },
   };
+}
+
+/**
+ * medianstop applied live: the start-step means of Succeeded trials kept sorted; a running
+ * trial stops at any report from `start_step` on whose best value so far is worse than
+ * their median (Katib's sidecar compares the best-so-far too, but only once, §5).
+ */
+export function createMedianJudge(maximize: boolean, minTrials: number, startStep: number): StoppingJudge {
+  const means: number[] = [];
+  return {
+    trialEnded(trial, values) {
+      if (trial.condition !== 'Succeeded' || values.length === 0) return;
+      const n = Math.min(values.length, startStep);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += values[i] as number;
+      insertSorted(means, sum / n);
+    },
+    shouldStop(_trial, values) {
+      if (means.length < minTrials || values.length < startStep) return false;
+      const cut = sortedMedian(means);
+      let best = values[0] as number;
+      for (const v of values) best = maximize ? Math.max(best, v) : Math.min(best, v);
+      return maximize ? best < cut : best > cut;
+    },
+  };
+}
+
+function insertSorted(sorted: number[], x: number): void {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.splice(lo, 0, x);
+}
+
+function sortedMedian(sorted: readonly number[]): number {
+  const n = sorted.length;
+  const mid = n >> 1;
+  return n % 2 === 1 ? (sorted[mid] as number) : median([sorted[mid - 1] as number, sorted[mid] as number]);
 }
 
 /** `items.map(f)` with at most `limit` calls in flight, results in input order. */

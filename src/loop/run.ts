@@ -56,7 +56,7 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
   const launch = (trial: TrialRecord): void => {
     startTrial(state, trial.name);
     const done = Promise.resolve()
-      .then(() => runner.run({ experiment, trial, report: (logs) => appendLogs(state, trial.name, logs) }))
+      .then(() => runner.run({ experiment, trial, report: (logs) => appendLogs(state, trial.name, logs), signal: new AbortController().signal }))
       .catch((error: unknown) => ({ status: 'failed' as const, message: errorMessage(error) }))
       .then((outcome) => {
         const finished = finishTrial(state, trial.name, outcome);

@@ -38,7 +38,7 @@ function setup(options: Partial<ProcessRunnerOptions> = {}) {
   const logs: MetricLog[] = [];
   const dir = trialDirectory(workDir, 'loop-test', 't1');
   const run = (script: string, onReport: () => void = () => undefined) =>
-    runner.run({ experiment: experiment(script), trial, report: (l) => (onReport(), logs.push(...l)) });
+    runner.run({ experiment: experiment(script), trial, report: (l) => (onReport(), logs.push(...l)), signal: new AbortController().signal });
   return { runner, run, logs, dir };
 }
 

@@ -85,7 +85,7 @@ function setup(options: Partial<ProcessRunnerOptions> = {}, finishError?: Error)
   const runner = createProcessRunner({ workDir, collector: collector.factory, env: { PATH: process.env.PATH }, ...options });
   const run = async (e: Experiment, name = 't1', lr?: string) => {
     const logs: MetricLog[] = [];
-    const outcome: TrialOutcome = await runner.run({ experiment: e, trial: trial(name, lr), report: (l) => logs.push(...l) });
+    const outcome: TrialOutcome = await runner.run({ experiment: e, trial: trial(name, lr), report: (l) => logs.push(...l), signal: new AbortController().signal });
     return { outcome, logs, dir: trialDirectory(workDir, e.metadata.name, name) };
   };
   return { runner, run, collector, workDir };
