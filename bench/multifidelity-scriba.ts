@@ -67,25 +67,20 @@ const space = (): Record<string, SearchParameter<number>> => ({
   x3: search.double({ min: 0, max: 1 }),
 });
 
-type Options = StudyOptions<Record<string, SearchParameter<number>>> & Record<string, unknown>;
+type Options = StudyOptions<Record<string, SearchParameter<number>>>;
 
 /** The early-stopping part of the options (`earlyStopping`, `earlyStoppingSettings`). */
-function ruleOptions(rule: Rule): Record<string, unknown> {
+function ruleOptions(rule: Rule): Pick<Options, 'earlyStopping' | 'earlyStoppingSettings'> {
   return rule === 'none' ? {} : { earlyStopping: rule, earlyStoppingSettings: RULE_SETTINGS[rule] };
 }
 
 const configuration = (trial: StudyTrial<Record<string, number>>): number[] => [0, 1, 2, 3].map((i) => trial.parameters[`x${i}`] as number);
 
-/** Whether early stopping stopped the trial on this report (then it is EarlyStopped, not to be told). */
-function reportStops(study: Study<Record<string, number>>, trial: StudyTrial<Record<string, number>>, loss: number): boolean {
-  const stopped: unknown = study.report(trial, { loss });
-  return stopped === true;
-}
-
 /** Runs epochs 1..`epochs` of a trial, reporting each and telling the last; stops where early stopping says. */
 function train(study: Study<Record<string, number>>, trial: StudyTrial<Record<string, number>>, context: TrialContext, x: number[], epochs: number): TrialEnd {
   for (let t = 1; t < epochs; t++) {
-    if (reportStops(study, trial, context.loss(x, t))) return { x, epochs: t };
+    // true: early stopping stopped the trial, which is EarlyStopped already and not told.
+    if (study.report(trial, { loss: context.loss(x, t) })) return { x, epochs: t };
   }
   study.tell(trial, { loss: context.loss(x, epochs) });
   return { x, epochs };

@@ -107,7 +107,8 @@ function groupOf(pruner: string): string {
 export function multifidelityReport(file: MultifidelityFile, options: { command?: string; plotPrefix?: string } = {}): MultifidelityReport {
   const methods = mfMethods(file);
   const budget = Math.max(...file.runs.map((r) => r.budget_epochs));
-  const checkpoints = CHECKPOINTS.filter((e) => e <= budget);
+  // A shorter run than §5's is reported at the budgets it reaches and at its own.
+  const checkpoints = [...new Set([...CHECKPOINTS.filter((e) => e <= budget), budget])];
   const plotPrefix = options.plotPrefix ?? 'multifidelity';
   const lines = ['# Multi-fidelity benchmark', ''];
   if (options.command) lines.push(`Made with ${mdCode(options.command)}.`, '');

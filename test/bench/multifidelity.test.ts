@@ -116,4 +116,12 @@ describe("Scriba's methods", () => {
     const again = await runMultifidelity(scribaMethod(name, 1), { seed: 1, budget: 810 });
     expect(again.history).toEqual(run.history);
   });
+
+  test.each(['scriba_random_medianstop', 'scriba_tpe_medianstop'])('%s: early stopping ends trials before 81 epochs, and they are paid as run', async (name) => {
+    const run = await runMultifidelity(scribaMethod(name, 2), { seed: 2, budget: 2000 });
+    const pruned = run.history.filter((h) => h.state === 'PRUNED');
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(pruned.every((h) => h.epochs >= 1 && h.epochs < 81)).toBe(true);
+    expect(run.total_epochs).toBe(run.history.reduce((s, h) => s + h.epochs, 0));
+  });
 });
