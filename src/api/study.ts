@@ -216,8 +216,9 @@ export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<
       if (earlyStopped(ref)) return true;
       const name = runningTrial(ref);
       const logs = metricLogs(metrics, metricName);
-      appendLogs(state, name, logs);
-      if (!stopping?.reported(getTrial(state, name), logs)) return false;
+      const keep = stopping?.reported(getTrial(state, name), logs);
+      appendLogs(state, name, keep === undefined ? logs : logs.slice(0, keep));
+      if (keep === undefined) return false;
       end(name, { status: 'earlyStopped' });
       return true;
     },

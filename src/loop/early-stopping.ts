@@ -12,8 +12,12 @@ import type { ExperimentState } from './state.js';
  * collector tests them once; here the judge sees the history as it is at each report.
  */
 export interface LiveStopping {
-  /** Rows a running trial reported: whether it stops now. */
-  reported(trial: TrialRecord, logs: readonly MetricLog[]): boolean;
+  /**
+   * Rows a running trial reports, before they are recorded: undefined while it goes on, or
+   * how many of them to keep when it stops (up to the deciding value and the other metrics
+   * of the same report, i.e. with its timestamp).
+   */
+  reported(trial: TrialRecord, logs: readonly MetricLog[]): number | undefined;
   /** A trial ended (in any condition); the judge learns from it. */
   ended(trial: TrialRecord): void;
 }
@@ -30,21 +34,25 @@ export function liveStopping(state: ExperimentState): LiveStopping | undefined {
   for (const trial of state.trials) if (isCompleted(trial.condition)) judge.trialEnded(trial, objectiveValues(state.logs.get(trial.name) ?? [], metric));
   return {
     reported(trial, logs) {
-      const fresh = objectiveValues(logs, metric);
-      if (fresh.length === 0) return false;
       let v = values.get(trial.name);
       if (!v) {
-        // The first report of a trial (or of a continued one) starts from its log before these rows.
-        const all = objectiveValues(state.logs.get(trial.name) ?? [], metric);
-        v = all.slice(0, all.length - fresh.length);
+        // The first report of a trial (or of a continued one) starts from what it logged before.
+        v = objectiveValues(state.logs.get(trial.name) ?? [], metric);
         values.set(trial.name, v);
       }
       // Asked at every step, as the values arrive (a chunk of output may hold several).
-      for (const x of fresh) {
+      for (let i = 0; i < logs.length; i++) {
+        const log = logs[i] as MetricLog;
+        if (log.name !== metric) continue;
+        const x = numericValue(log.value);
+        if (x === undefined || !Number.isFinite(x)) continue;
         v.push(x);
-        if (judge.shouldStop(trial, v)) return true;
+        if (!judge.shouldStop(trial, v)) continue;
+        let keep = i + 1;
+        while (keep < logs.length && logs[keep]?.name !== metric && logs[keep]?.timeStamp === log.timeStamp) keep++;
+        return keep;
       }
-      return false;
+      return undefined;
     },
     ended(trial) {
       judge.trialEnded(trial, values.get(trial.name) ?? objectiveValues(state.logs.get(trial.name) ?? [], metric));

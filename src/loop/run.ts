@@ -71,8 +71,9 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     const report = (logs: readonly MetricLog[]): void => {
       // An early-stopped trial's log ends where the decision was made.
       if (stopped.has(trial.name)) return;
-      appendLogs(state, trial.name, logs);
-      if (stopping?.reported(getTrial(state, trial.name), logs)) {
+      const keep = stopping?.reported(getTrial(state, trial.name), logs);
+      appendLogs(state, trial.name, keep === undefined ? logs : logs.slice(0, keep));
+      if (keep !== undefined) {
         stopped.add(trial.name);
         controller.abort(new Error(EARLY_STOPPED_REASON));
       }

@@ -134,6 +134,32 @@ describe('early stopping applied live by the loop', () => {
     expect(second.steps).toEqual([1]);
   });
 
+  test('values arriving together (one chunk of output) are judged one by one; the log ends with the deciding report', async () => {
+    let started = 0;
+    const runner: TrialRunner = {
+      async run({ report }) {
+        const i = started++;
+        const t = (k: number) => `2026-01-01T00:00:0${k}Z`;
+        const rows = [0.5, 0.5, 0.5].map((v, k) => [
+          { timeStamp: t(k), name: 'loss', value: String(i === 2 ? 0.9 : v) },
+          { timeStamp: t(k), name: 'accuracy', value: '0.5' },
+        ]);
+        report(rows.flat());
+        return { status: 'completed' };
+      },
+    };
+    const experiment = makeExperiment({
+      parallelTrialCount: 1,
+      maxTrialCount: 3,
+      objective: { type: 'minimize', objectiveMetricName: 'loss', additionalMetricNames: ['accuracy'] },
+      earlyStopping: medianstop(2, 2),
+    });
+    const state = await runExperiment({ experiment, algorithm: createRandom(), runner, seed: 9 });
+    expect(state.trials.map((t) => t.condition)).toEqual(['Succeeded', 'Succeeded', 'EarlyStopped']);
+    // Stopped at its second loss: that report's accuracy is kept, the third report is not.
+    expect(state.logs.get(state.trials[2]?.name as string)?.map((l) => `${l.name}=${l.value}`)).toEqual(['loss=0.9', 'accuracy=0.5', 'loss=0.9', 'accuracy=0.5']);
+  });
+
   test('an experiment without early stopping never aborts a trial', async () => {
     const { runner, aborted } = curveRunner([[5, 5], [1, 1], [9, 9]]);
     const state = await runExperiment({ experiment: makeExperiment({ parallelTrialCount: 1, maxTrialCount: 3 }), algorithm: createRandom(), runner, seed: 6 });
