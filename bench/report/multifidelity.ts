@@ -111,8 +111,8 @@ export function multifidelityReport(file: MultifidelityFile, options: { command?
   const checkpoints = [...new Set([...CHECKPOINTS.filter((e) => e <= budget), budget])];
   const plotPrefix = options.plotPrefix ?? 'multifidelity';
   const lines = ['# Multi-fidelity benchmark', ''];
-  if (options.command) lines.push(`Made with ${mdCode(options.command)}.`, '');
   const m = file.meta;
+  lines.push(`Results made with ${mdCode(m.command)}${options.command && options.command !== m.command ? `; report made with ${mdCode(options.command)}` : ''}.`, '');
   lines.push(
     `Objective ${mdText(m.objective)}, max ${m.max_epochs} epochs, A* = ${m.a_star}; budget ${budget} epochs per run; protocol §5. ` +
       `Machine: ${mdText(`${m.machine.cpu}, ${m.machine.logical_cpus} logical CPUs, ${m.machine.mem_gb} GB, ${m.machine.os}`)}. ` +

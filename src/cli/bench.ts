@@ -242,6 +242,10 @@ async function multifidelity(v: BenchValues, command: string, io: Io): Promise<n
     const seeds = Array.from({ length: count(v.seeds, '--seeds', 1) }, (_, i) => seedStart + i);
     const budget = v.budget === undefined ? MULTIFIDELITY_BUDGET : count(v.budget, '--budget', 1);
     file = await multifidelityBench({ methods, allMethods: all, seeds, budget, peer: v.peer === 'optuna', command, log: (line) => io.err(line) });
+    if (file.runs.length === 0) {
+      const why = Object.entries((file.meta.failed ?? {}) as Record<string, string>).map(([m, e]) => `${m}: ${e}`).join('\n');
+      throw new ScribaError('failed-precondition', `scriba bench multifidelity: no method could run here\n${why}`);
+    }
     const problems = validateMultifidelity(file);
     if (problems.length > 0) throw new ScribaError('internal', `the multi-fidelity results break their schema:\n${problems.join('\n')}`);
     writeFileSync(v.out, `${JSON.stringify(file)}\n`);
@@ -249,7 +253,7 @@ async function multifidelity(v: BenchValues, command: string, io: Io): Promise<n
   }
   if (v.report) {
     const prefix = basename(v.report).replace(/\.md$/, '');
-    const { markdown, svgs } = multifidelityReport(file, { command: v.from ? command : file.meta.command, plotPrefix: prefix });
+    const { markdown, svgs } = multifidelityReport(file, { command, plotPrefix: prefix });
     mkdirSync(dirname(v.report), { recursive: true });
     writeFileSync(v.report, markdown);
     for (const [name, svg] of Object.entries(svgs)) writeFileSync(join(dirname(v.report), name), svg);
