@@ -131,14 +131,24 @@ function hyperbandMethod(seed: number): MultifidelityMethod {
     sampler: 'scriba_hyperband',
     pruner: 'hyperband',
     async runTrial(context) {
-      // One Hyperband run (all brackets) ends its study: the next iteration is a new study.
-      for (let tries = 0; study.done; tries++) {
+      // One Hyperband run (all brackets) ends its study, when told its last trial or when
+      // asked for one more: the next iteration is a new study.
+      let trial: StudyTrial<Record<string, number>> | undefined;
+      for (let tries = 0; trial === undefined; tries++) {
+        if (!study.done) {
+          try {
+            trial = await study.ask();
+            continue;
+          } catch (error) {
+            if (!study.done) throw error;
+          }
+        }
         if (tries > 0) throw new Error('a new Hyperband study ended before its first trial');
         iteration++;
         study = open();
       }
-      const trial = await study.ask();
-      const epochs = trial.parameters.epochs as number;
+      const epochs = Number(trial.parameters.epochs);
+      if (!Number.isInteger(epochs) || epochs < 1 || epochs > MAX_EPOCHS) throw new RangeError(`Hyperband assigned ${String(trial.parameters.epochs)} epochs; expected an integer in 1..${MAX_EPOCHS}`);
       return train(study, trial, context, configuration(trial), epochs);
     },
   };
