@@ -1,12 +1,10 @@
 import { ScribaError } from '../../src/errors.js';
+import { mapLimited, READ_CONCURRENCY } from '../map-limited.js';
 import { checkEarlyStoppingSettings, earlyStoppingNumber } from '../settings.js';
 import type { EarlyStoppingAlgorithm, EarlyStoppingRule, StoppingJudge } from '../types.js';
 import { median, startStepMean } from './median.js';
 
 export const MEDIANSTOP_DEFAULTS = { minTrialsRequired: 3, startStep: 4 } as const;
-
-/** Logs read at once; the DB manager is one process and every read is small. */
-const READ_CONCURRENCY = 16;
 
 /**
  * Median stopping (Katib's `medianstop`, katib-spec §5; Golovin et al. 2017, §3.2.2).
@@ -105,18 +103,4 @@ function sortedMedian(sorted: readonly number[]): number {
   const n = sorted.length;
   const mid = n >> 1;
   return n % 2 === 1 ? (sorted[mid] as number) : median([sorted[mid - 1] as number, sorted[mid] as number]);
-}
-
-/** `items.map(f)` with at most `limit` calls in flight, results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await f(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
