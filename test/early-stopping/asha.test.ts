@@ -5,8 +5,10 @@ import { ASHA_DEFAULTS, ashaSettings, createAsha, createAshaJudge, getEarlyStopp
 import type { ObservationLogReader, StoppingJudge } from '../../early-stopping/types.js';
 import { keptCount } from '../../early-stopping/asha/rungs.js';
 import { ScribaError } from '../../src/errors.js';
+import { loadExperiment } from '../../src/experiment/index.js';
 import type { ObjectiveType } from '../../src/experiment/types.js';
 import type { MetricLog, TrialConditionType, TrialRecord } from '../../src/trial/types.js';
+import { fixtureText } from '../experiment/fixtures.js';
 
 type Setting = { name: string; value: string };
 
@@ -424,5 +426,41 @@ describe('asha settings', () => {
     },
   ])('rejects $setting.name=$setting.value', ({ setting, path, message }) => {
     expect(validate([setting])).toEqual([{ path, message }]);
+  });
+});
+
+describe('asha in an Experiment YAML (loadExperiment, as scriba validate)', () => {
+  /** Katib's median-stop example with its earlyStopping block replaced. */
+  const withEarlyStopping = (block: string) =>
+    fixtureText('median-stop.yaml').replace(/  earlyStopping:\n(    .*\n)+/, `  earlyStopping:\n${block}`);
+
+  test('accepted with its settings, kept as written', () => {
+    const text = withEarlyStopping(
+      ['    algorithmName: asha', '    algorithmSettings:', '      - name: reduction_factor', '        value: "2"', '      - name: min_resource', '        value: "3"', ''].join('\n'),
+    );
+    const { experiment, issues } = loadExperiment(text);
+    expect(issues).toEqual([]);
+    expect(experiment?.spec.earlyStopping).toEqual({
+      algorithmName: 'asha',
+      algorithmSettings: [{ name: 'reduction_factor', value: '2' }, { name: 'min_resource', value: '3' }],
+    });
+    expect(ashaSettings(experiment?.spec.earlyStopping)).toEqual({ minResource: 3, reductionFactor: 2, minEarlyStoppingRate: 0 });
+    expect(loadExperiment(withEarlyStopping('    algorithmName: asha\n')).issues).toEqual([]);
+  });
+
+  test('bad and unknown settings are named by their path', () => {
+    const text = withEarlyStopping(
+      ['    algorithmName: asha', '    algorithmSettings:', '      - name: reduction_factor', '        value: "1"', '      - name: brackets', '        value: "2"', ''].join('\n'),
+    );
+    expect(loadExperiment(text).issues).toEqual([
+      { path: 'spec.earlyStopping.algorithmSettings[0].value', message: 'failed to validate reduction_factor(1): expected an integer >= 2' },
+      { path: 'spec.earlyStopping.algorithmSettings[1].name', message: 'unknown setting brackets for algorithm asha; known settings: min_resource, reduction_factor, min_early_stopping_rate' },
+    ]);
+  });
+
+  test('an unknown early-stopping name lists Katib\'s and Scriba\'s', () => {
+    expect(loadExperiment(withEarlyStopping('    algorithmName: hyperband\n')).issues).toEqual([
+      { path: 'spec.earlyStopping.algorithmName', message: 'unknown early stopping algorithm name hyperband; expected medianstop, asha' },
+    ]);
   });
 });
