@@ -2,7 +2,7 @@ import { ScribaError } from '../../src/errors.js';
 import { mapLimited, READ_CONCURRENCY } from '../map-limited.js';
 import { checkEarlyStoppingSettings, earlyStoppingNumber } from '../settings.js';
 import type { EarlyStoppingAlgorithm, EarlyStoppingRule, StoppingJudge } from '../types.js';
-import { median, startStepMean } from './median.js';
+import { meanOfFirst, median, startStepMean } from './median.js';
 
 export const MEDIANSTOP_DEFAULTS = { minTrialsRequired: 3, startStep: 4 } as const;
 
@@ -66,17 +66,17 @@ export function createMedianStop(): EarlyStoppingAlgorithm {
 /**
  * medianstop applied live: the start-step means of Succeeded trials kept sorted; a running
  * trial stops at any report from `start_step` on whose best value so far is worse than
- * their median (Katib's sidecar compares the best-so-far too, but only once, §5).
+ * their median (Katib's sidecar compares the best-so-far too, but only once, §5). A trial
+ * told of twice (a rebuilt judge fed the ended trials, then told again) counts once.
  */
 export function createMedianJudge(maximize: boolean, minTrials: number, startStep: number): StoppingJudge {
   const means: number[] = [];
+  const counted = new Set<string>();
   return {
     trialEnded(trial, values) {
-      if (trial.condition !== 'Succeeded' || values.length === 0) return;
-      const n = Math.min(values.length, startStep);
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += values[i] as number;
-      insertSorted(means, sum / n);
+      if (trial.condition !== 'Succeeded' || values.length === 0 || counted.has(trial.name)) return;
+      counted.add(trial.name);
+      insertSorted(means, meanOfFirst(values, Math.min(values.length, startStep)));
     },
     shouldStop(_trial, values) {
       if (means.length < minTrials || values.length < startStep) return false;
