@@ -94,8 +94,10 @@ export function ashaSettings(spec: EarlyStoppingSpec | undefined): AshaSettings 
 /**
  * asha applied live. Each rung holds its values as losses (negated when maximizing),
  * sorted, so a decision at a rung is a binary search and an insertion (O(log m) + O(m)
- * moves) and any other report costs O(1). Per trial it keeps how many rungs it is
- * recorded in (so each counts once, whether the judge saw it report or only end) and
+ * moves) plus one pass over the trial's own first r_k values for its best; any other
+ * report costs O(1), and no decision looks at the other trials one by one. Per trial it
+ * keeps how many rungs it is recorded in (so each counts once, whether the judge saw it
+ * report or only end: a judge rebuilt from the ended trials holds the same rungs) and
  * whether it was told to stop (it is told so again if it reports again).
  */
 export function createAshaJudge(maximize: boolean, settings: AshaSettings): StoppingJudge {

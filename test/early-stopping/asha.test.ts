@@ -227,6 +227,12 @@ describe('asha rebuilt from ended trials', () => {
   });
 });
 
+// What can be proved of the counts. At the moment a trial is judged at a rung holding m
+// values (itself included), it goes on iff fewer than q(m) = max(1, ⌊m/η⌋) of them are
+// strictly better: so with distinct values exactly q(m) of the m values then recorded
+// would pass the test, but the trials that went on earlier were judged against fewer
+// values, and no bound below m holds on how many went on (improving order above: all m).
+// What holds exactly is the mean over arrival orders: Σ_{i<=m} q(i)/i (last property but one).
 describe('asha properties', () => {
   /** The rule as written, by a pass over every value recorded: the reference the judge must match. */
   function reference(eta: number, r0: number, maximize: boolean) {
