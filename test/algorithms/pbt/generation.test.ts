@@ -92,7 +92,7 @@ describe('pbt breeds generation 1 from a hand-made generation 0', () => {
         reply.assignments.forEach((a, j) => {
           const from = index(parents(reply)[j]);
           if (j >= 8) expect(valuesOf(a)).toEqual(values(from));
-          else if (!LR_MOVES[from]!.includes(valuesOf(a).lr)) n++;
+          else if (!LR_MOVES[from]!.includes(valuesOf(a).lr!)) n++;
         });
       }
       return n;
