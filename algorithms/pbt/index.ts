@@ -40,11 +40,13 @@ export function createPbt(): Algorithm {
       const space = compileSpace(experiment.spec.parameters ?? []);
       const members = readMembers(trials, space, experiment.spec.objective);
       const taken = new Set(trials.map((t) => t.name));
+      // Names are drawn from the whole listed history, not its length: Katib leaves
+      // MetricsUnavailable trials out of the request, so a length would recur and with it a name.
+      const history = [...taken].sort().join('\n');
       const reply: Required<Pick<SuggestionReply, 'assignments' | 'trialNames' | 'labels'>> = { assignments: [], trialNames: [], labels: [] };
       for (let i = 0; i < count; i++) {
         const next = nextMember(members, space, settings, seed);
-        // A stream per trial index: a trial's name does not depend on how requests were batched.
-        const names = createRng(seed, name, 'name', trials.length + i);
+        const names = createRng(seed, name, 'name', history, i);
         const trialName = pbtTrialName(experiment.name, (n) => names.int(n), taken);
         taken.add(trialName);
         const labels: Record<string, string> = { [PBT_GENERATION_LABEL]: String(next.generation) };
@@ -63,6 +65,7 @@ export function createPbt(): Algorithm {
           key: memberKey(next.assignments, next.parent),
           state: 'active',
           completedMs: Infinity,
+          startedMs: Infinity,
         });
       }
       return reply;
@@ -81,7 +84,7 @@ interface Planned {
 function nextMember(members: readonly Member[], space: SearchSpace, settings: PbtSettings, seed: number): Planned {
   let generation = currentGeneration(members);
   if (poolOf(members, generation, settings.nPopulation).length >= settings.nPopulation) generation++;
-  const { open, originals } = retries(members, generation);
+  const { open, originals } = retries(members, generation, settings.nPopulation);
   const failed = open[0];
   if (failed) {
     return { generation, ...(failed.parent !== undefined ? { parent: failed.parent } : {}), assignments: [...failed.assignments], values: failed.values };

@@ -23,6 +23,8 @@ export interface Member {
   /** The objective, turned so that larger is better. */
   score?: number;
   completedMs: number;
+  /** When it started (Infinity if it has not): the order of creation over the wire, where trials come sorted by name. */
+  startedMs: number;
 }
 
 /** Katib re-queues these whatever they observed. */
@@ -45,6 +47,7 @@ export function readMembers(trials: readonly TrialRecord[], space: SearchSpace, 
     const value = objective ? objectiveValue(trial, objective) : undefined;
     const ended = isCompleted(trial.condition);
     const completed = trial.completionTime ? Date.parse(trial.completionTime) : NaN;
+    const started = trial.startTime ? Date.parse(trial.startTime) : NaN;
     members.push({
       name: trial.name,
       index,
@@ -56,6 +59,7 @@ export function readMembers(trials: readonly TrialRecord[], space: SearchSpace, 
       state: !ended ? 'active' : value === undefined || RERUN.includes(trial.condition) ? 'failed' : 'ok',
       ...(ended && value !== undefined ? { score: sign * value } : {}),
       completedMs: Number.isNaN(completed) ? Infinity : completed,
+      startedMs: Number.isNaN(started) ? Infinity : started,
     });
   });
   return members;
@@ -85,19 +89,24 @@ export function poolOf(members: readonly Member[], generation: number, size: num
 /**
  * Failed members of a generation still waiting for their re-run, oldest first, and the
  * number of members that are not re-runs. Katib re-queues a Failed or Killed trial
- * unchanged; a re-run here is a later trial with the same assignment and parent.
+ * unchanged; a re-run here is a later trial (by start time, then list position) with the
+ * same assignment and parent. Re-runs are owed only while the generation has fewer than
+ * `size` members running or ended with a result.
  */
-export function retries(members: readonly Member[], generation: number): { open: Member[]; originals: number } {
+export function retries(members: readonly Member[], generation: number, size: number): { open: Member[]; originals: number } {
   const open = new Map<string, Member[]>();
   let originals = 0;
-  for (const m of members) {
-    if (m.generation !== generation) continue;
+  let alive = 0;
+  const ordered = members.filter((m) => m.generation === generation).sort((a, b) => a.startedMs - b.startedMs || a.index - b.index);
+  for (const m of ordered) {
     const waiting = open.get(m.key);
     if (waiting && waiting.length > 0) waiting.shift();
     else originals++;
     if (m.state === 'failed') open.set(m.key, [...(open.get(m.key) ?? []), m]);
+    else alive++;
   }
-  return { open: [...open.values()].flat().sort((a, b) => a.index - b.index), originals };
+  const owed = [...open.values()].flat().sort((a, b) => a.index - b.index);
+  return { open: owed.slice(0, Math.max(0, size - alive)), originals };
 }
 
 function valuesOf(space: SearchSpace, assignments: readonly ParameterAssignment[]): Map<string, ParameterValue> | undefined {
