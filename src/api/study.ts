@@ -34,6 +34,8 @@ export interface StudyTrial<P extends Values = Values> {
   /** Typed values: numbers for double, int and discrete; the listed strings for categorical. */
   parameters: P;
   parameterAssignments: ParameterAssignment[];
+  /** Labels the algorithm put on the trial (pbt: its generation and parent), if any. */
+  labels?: Record<string, string>;
 }
 
 /** Ask/tell access to an experiment, for callers who run trials themselves. */
@@ -133,7 +135,12 @@ export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<
     const trial = addTrial(state, assignments, reply.trialNames?.[0], reply.labels?.[0]);
     startTrial(state, trial.name);
     updateStatus(state);
-    return { name: trial.name, parameters: decodeAssignments(space, assignments) as P, parameterAssignments: structuredClone(assignments) };
+    return {
+      name: trial.name,
+      parameters: decodeAssignments(space, assignments) as P,
+      parameterAssignments: structuredClone(assignments),
+      ...(trial.labels ? { labels: { ...trial.labels } } : {}),
+    };
   };
 
   const runningTrial = (ref: StudyTrial<P> | string): string => {
