@@ -29,7 +29,7 @@ export const GENERATIONS = 25;
 export const THETA_START: readonly [number, number] = [0.9, 0.9];
 const SEEDS = Array.from({ length: 10 }, (_, i) => i);
 const POPULATIONS = [5, 10];
-const METHODS = ['pbt', 'random', 'grid'] as const;
+const METHODS = ['pbt', 'pbt_explore_only', 'random', 'grid'] as const;
 type Method = (typeof METHODS)[number];
 
 type Theta = [number, number];
@@ -50,14 +50,14 @@ export function train(theta: Theta, h: H, steps: number): Theta {
 /** Best Q after each trial, with the total gradient steps spent by then. */
 interface Run { method: Method; population: number; seed: number; best: number; curve: Array<[number, number]>; trials: number; steps: number; bestH: H }
 
-async function runPbt(population: number, seed: number): Promise<Run> {
+async function runPbt(population: number, seed: number, truncation = 0.2): Promise<Run> {
   const parameters = { h0: search.double({ min: 0, max: 1, step: 0.01 }), h1: search.double({ min: 0, max: 1, step: 0.01 }) };
   const study = createStudy({
     parameters,
     objectiveType: 'maximize',
     objectiveMetricName: 'q',
     algorithm: 'pbt',
-    algorithmSettings: { suggestion_trial_dir: '/var/scriba/pbt-toy', n_population: population, truncation_threshold: 0.2 },
+    algorithmSettings: { suggestion_trial_dir: '/var/scriba/pbt-toy', n_population: population, truncation_threshold: truncation },
     maxTrialCount: population * GENERATIONS,
     parallelTrialCount: population,
     seed,
@@ -83,7 +83,7 @@ async function runPbt(population: number, seed: number): Promise<Run> {
       study.tell(trial, value);
     }
   }
-  return { method: 'pbt', population, seed, best, curve, trials: population * GENERATIONS, steps, bestH };
+  return { method: truncation === 0 ? 'pbt_explore_only' : 'pbt', population, seed, best, curve, trials: population * GENERATIONS, steps, bestH };
 }
 
 async function runConstant(method: 'random' | 'grid', population: number, seed: number): Promise<Run> {
@@ -127,7 +127,7 @@ function bestAt(run: Run, steps: number): number | undefined {
 
 function svg(runs: readonly Run[]): string {
   const W = 740, H = 440, L = 70, R = 560, T = 40, B = 390;
-  const colours: Record<Method, string> = { pbt: '#1f77b4', random: '#ff7f0e', grid: '#2ca02c' };
+  const colours: Record<Method, string> = { pbt: '#1f77b4', pbt_explore_only: '#9467bd', random: '#ff7f0e', grid: '#2ca02c' };
   const yMin = 0.4, yMax = 1.2;
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   const runs: Run[] = [];
   for (const population of POPULATIONS) {
     for (const seed of SEEDS) {
-      runs.push(await runPbt(population, seed), await runConstant('random', population, seed), await runConstant('grid', population, seed));
+      runs.push(await runPbt(population, seed), await runPbt(population, seed, 0), await runConstant('random', population, seed), await runConstant('grid', population, seed));
     }
   }
   // The best any constant h can do in one lineage's steps: h = (1, 1), i.e. Q̂ = Q.
@@ -192,6 +192,7 @@ async function main(): Promise<void> {
   const meta = {
     ...baseMeta(command, {
       pbt: `Scriba pbt (Katib \`pbt\`): n_population n, truncation_threshold 0.2, resample_probability unset (0); ${GENERATIONS} generations of ${STEPS_PER_TRIAL} steps, each trial from its parent's θ`,
+      pbt_explore_only: 'the same with truncation_threshold 0: no member exploits (the explore-only ablation of the paper\'s Fig. 2)',
       random: `Scriba random: n trials of constant h (step 0.01), each ${GENERATIONS * STEPS_PER_TRIAL} steps from θ = (0.9, 0.9)`,
       grid: 'Scriba grid: k = ceil(sqrt(n)) values per axis from 0 to 1, the first n points in product order, each trained as random\'s trials',
     }),
@@ -224,6 +225,11 @@ benchmark's choices, not values taken from the paper: with them a lineage's ${GE
 steps leave every method short of the maximum 1.2, so the methods can be told apart.
 
 ${table}
+
+\`pbt_explore_only\` is the same run with truncation_threshold 0: every member only perturbs its own h
+and keeps its own θ. Explore alone falls well short of full PBT, as in the paper's Fig. 2, and here
+below random search too: the gain comes from the weak members taking over the strong members'
+checkpoints, which is what the parent label carries.
 
 The best a constant h can reach in ${GENERATIONS * STEPS_PER_TRIAL} steps is h = (1, 1) (then Q̂ = Q):
 Q = ${ceiling.toFixed(4)}. No method can pass it, PBT included, since every step shrinks θi by the
