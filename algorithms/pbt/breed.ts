@@ -21,8 +21,10 @@ export function rank(pool: readonly Member[]): Member[] {
  * "truncation selection"). Child j continues the member of rank j mod n. With
  * k = ⌊n · truncationThreshold⌋, the k lowest-ranked members exploit: they take the
  * values of a member drawn uniformly from the k best, and that stronger member is the
- * parent, whose checkpoint the child starts from (Katib names the weak member itself). The others explore from themselves: their own checkpoint, their
- * values perturbed (see `exploreValue`). With k = 0 no one exploits.
+ * parent, whose checkpoint the child starts from (Katib names the weak member itself).
+ * The others explore from themselves: their own checkpoint, their values perturbed (see
+ * `exploreValue`). With k = 0 no one exploits. As in Katib, an exploiting child's values
+ * are copied unperturbed (the paper's Algorithm 1 explores after exploiting).
  *
  * Children beyond n (asked for before the generation's own pool is complete) continue
  * the same ranks again with their own draws.
