@@ -121,7 +121,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
  * suggested value, within the request limits): copying a 1,000-trial request to a
  * thread and back costs several times their own work.
  */
-const IN_CALLING_THREAD = new Set(['random', 'grid', 'sobol']);
+const IN_CALLING_THREAD = new Set(['random', 'grid', 'sobol', 'pbt']);
 
 /**
  * The seed of an experiment served over gRPC, where requests carry none: derived from

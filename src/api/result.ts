@@ -21,6 +21,8 @@ export interface TrialResult<P extends Values = Values> {
   parameters: P;
   /** The same values as Katib writes them. */
   parameterAssignments: ParameterAssignment[];
+  /** Labels the algorithm gave the trial (pbt: its generation and parent), if any. */
+  labels?: Record<string, string>;
   condition: TrialConditionType;
   reason: string;
   message: string;
@@ -79,6 +81,7 @@ export function toTrialResult(
     name: t.name,
     parameters: decodeAssignments(space, t.parameterAssignments),
     parameterAssignments: t.parameterAssignments,
+    ...(t.labels ? { labels: { ...t.labels } } : {}),
     condition: t.condition,
     reason: latest?.reason ?? '',
     message: latest?.message ?? '',

@@ -21,7 +21,7 @@ export async function tuneSnippet(): Promise<void> {
     additionalMetricNames: ['accuracy'],
     objectiveType: 'minimize',
     goal: 0.05,                  // optional: stop once reached
-    algorithm: 'tpe',            // random, grid, tpe, multivariate-tpe, bayesianoptimization, cmaes, sobol
+    algorithm: 'tpe',            // random, grid, tpe, multivariate-tpe, bayesianoptimization, cmaes, sobol, pbt
     algorithmSettings: { n_startup_trials: 10 },
     maxTrialCount: 30,
     timeout: 600,                // optional, in seconds: no new trial starts after 10 minutes

@@ -12,10 +12,11 @@ const f = ({ x, y, k }: { x: number; y: number; k: number }): number => (x - 0.5
 const trialsOf = (result: Awaited<ReturnType<typeof tune<typeof parameters>>>) =>
   result.trials.map((t) => ({ name: t.name, parameters: t.parameters, value: t.value }));
 
-const settings: Partial<Record<BuiltInAlgorithmName, Record<string, number>>> = {
+const settings: Partial<Record<BuiltInAlgorithmName, Record<string, string | number>>> = {
   tpe: { n_startup_trials: 3 },
   'multivariate-tpe': { n_startup_trials: 3 },
   bayesianoptimization: { n_initial_points: 3 },
+  pbt: { suggestion_trial_dir: '/var/scriba/pbt', n_population: 5, truncation_threshold: 0.2 },
 };
 
 describe('seeded runs are reproducible', () => {

@@ -24,6 +24,16 @@ const EXPERIMENTS: Record<string, () => AlgorithmExperiment> = {
   // Short start-ups so that later rounds come from the model.
   tpe: () => experiment('tpe', { settings: [{ name: 'n_startup_trials', value: '4' }], max: 14 }),
   'multivariate-tpe': () => experiment('multivariate-tpe', { settings: [{ name: 'n_startup_trials', value: '4' }], max: 14 }),
+  pbt: () =>
+    experiment('pbt', {
+      parameters: GRID_SPACE,
+      settings: [
+        { name: 'suggestion_trial_dir', value: '/var/scriba/pbt' },
+        { name: 'n_population', value: '5' },
+        { name: 'truncation_threshold', value: '0.2' },
+      ],
+      max: 14,
+    }),
 };
 const REQUIRED = Object.keys(EXPERIMENTS);
 
