@@ -117,7 +117,7 @@ describe("Scriba's methods", () => {
     expect(again.history).toEqual(run.history);
   });
 
-  test.each(['scriba_random_medianstop', 'scriba_tpe_medianstop'])('%s: early stopping ends trials before 81 epochs, and they are paid as run', async (name) => {
+  test.each(['scriba_random_medianstop', 'scriba_tpe_medianstop', 'scriba_random_asha', 'scriba_tpe_asha'])('%s: early stopping ends trials before 81 epochs, and they are paid as run', async (name) => {
     const run = await runMultifidelity(scribaMethod(name, 2), { seed: 2, budget: 2000 });
     const pruned = run.history.filter((h) => h.state === 'PRUNED');
     expect(pruned.length).toBeGreaterThan(0);
