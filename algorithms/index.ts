@@ -4,3 +4,4 @@ export { checkSettings, settingValue, numberSetting, type SettingRule } from './
 export { createRandom } from './random/index.js';
 export { createGrid, gridSize } from './grid/index.js';
 export { createTpe } from './tpe/index.js';
+export { createHyperband } from './hyperband/index.js';

@@ -2,6 +2,7 @@ import { ScribaError } from '../src/errors.js';
 import { createBayesianOptimization } from './bayesianoptimization/index.js';
 import { createCmaes } from './cmaes/index.js';
 import { createGrid } from './grid/index.js';
+import { createHyperband } from './hyperband/index.js';
 import { createRandom } from './random/index.js';
 import { createSobol } from './sobol/index.js';
 import { createTpe } from './tpe/index.js';
@@ -33,6 +34,7 @@ const registry = new Map<string, () => Algorithm>([
   ['bayesianoptimization', createBayesianOptimization],
   ['cmaes', createCmaes],
   ['sobol', createSobol],
+  ['hyperband', createHyperband],
 ]);
 
 /** Names of the algorithms available now, built in and registered. */
