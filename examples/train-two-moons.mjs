@@ -3,7 +3,7 @@
 // leave as `name=value` lines on stdout (Katib's StdOut collector) or, with --metrics-file,
 // as JSON lines in a file (Katib's File collector, format JSON).
 //
-//   node train-two-moons.mjs --lr=0.05 --hidden=8 --l2=1e-4 --activation=tanh --epochs=40
+//   node train-two-moons.mjs --lr=0.05 --hidden=8 --l2=1e-4 --activation=tanh --epochs=40 [--log-every=10]
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     l2: { type: 'string', default: '0.0001' },
     activation: { type: 'string', default: 'tanh' },
     epochs: { type: 'string', default: '40' },
+    'log-every': { type: 'string', default: '10' },
     'metrics-file': { type: 'string' },
   },
 });
@@ -26,6 +27,7 @@ const config = {
   l2: Number(values.l2),
   activation: values.activation,
   epochs: Number(values.epochs),
+  logEvery: Number(values['log-every']),
 };
 for (const [name, value] of Object.entries(config)) {
   if (typeof value === 'number' && !Number.isFinite(value)) {
@@ -44,5 +46,5 @@ const log = ({ epoch, loss, accuracy }) => {
 };
 
 console.error(`training with ${JSON.stringify(config)}`);
-const final = trainNetwork(config, log); // logs every 10th epoch
-if (config.epochs % 10 !== 0) log({ epoch: config.epochs, ...final });
+const final = trainNetwork(config, log); // logs every --log-every epochs
+if (config.epochs % config.logEvery !== 0) log({ epoch: config.epochs, ...final });

@@ -33,6 +33,7 @@ export { ScribaError, formatIssue, type ErrorCode } from './errors.js';
 export type { ParameterValue } from './search-space/index.js';
 export type { MetricLog, Observation, MetricObservation, ParameterAssignment, TrialConditionType, TrialRecord } from './trial/types.js';
 export type { Metrics, Objective, ObjectiveContext } from '../trials/function-runner.js';
+export { TrialPruned } from '../trials/function-runner.js';
 export type { TrialRunner, TrialRun } from '../trials/types.js';
 export { algorithmNames, getAlgorithm, registerAlgorithm } from '../algorithms/registry.js';
 export type { Algorithm, AlgorithmExperiment, SuggestionReply, SuggestionRequest } from '../algorithms/types.js';

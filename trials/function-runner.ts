@@ -64,17 +64,26 @@ export function metricLogs(metrics: Metrics | number, objectiveMetricName: strin
 /**
  * The in-process runner: calls an async function with the trial's typed parameters.
  * Its returned metrics are the trial's final values; a thrown error fails the trial
- * with the error's message. A function cannot be killed: at its timeout the trial fails,
- * its signal aborts, and whatever it does afterwards is not recorded.
+ * with the error's message, a thrown `TrialPruned` ends it EarlyStopped. A function
+ * cannot be killed: when the trial is stopped (early stopping) or times out, its signal
+ * aborts, `report()` and `shouldStop()` answer true, the trial ends at once, and whatever
+ * the function does afterwards is not recorded.
  */
 export function createFunctionRunner(objective: Objective, options: FunctionRunnerOptions = {}): TrialRunner {
   return {
-    async run({ experiment, trial, report }): Promise<TrialOutcome> {
+    async run({ experiment, trial, report, signal, checkpointDir }): Promise<TrialOutcome> {
       const metricName = experiment.spec.objective?.objectiveMetricName ?? 'objective';
       const space = compileSpace(experiment.spec.parameters ?? []);
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<TrialOutcome>((resolve) => {
+      let onStop: (() => void) | undefined;
+      const interrupted = new Promise<TrialOutcome>((resolve) => {
+        onStop = () => {
+          controller.abort(signal.reason);
+          resolve({ status: 'earlyStopped' });
+        };
+        if (signal.aborted) onStop();
+        else signal.addEventListener('abort', onStop, { once: true });
         if (options.timeoutMs === undefined) return;
         timer = setTimeout(() => {
           controller.abort(new Error('trial timed out'));
@@ -94,6 +103,7 @@ export function createFunctionRunner(objective: Objective, options: FunctionRunn
           },
           shouldStop: () => controller.signal.aborted,
           signal: controller.signal,
+          ...(checkpointDir !== undefined ? { checkpointDir } : {}),
         });
         if (result === undefined || result === null) return { status: 'completed' };
         if (typeof result !== 'number' && (typeof result !== 'object' || Array.isArray(result))) {
@@ -104,11 +114,14 @@ export function createFunctionRunner(objective: Objective, options: FunctionRunn
         }
         record(metricLogs(result, metricName));
         return { status: 'completed' };
-      })().catch((error: unknown): TrialOutcome => ({ status: 'failed', message: errorMessage(error) }));
+      })().catch((error: unknown): TrialOutcome =>
+        error instanceof TrialPruned ? { status: 'earlyStopped' } : { status: 'failed', message: errorMessage(error) },
+      );
       try {
-        return await Promise.race([called, timedOut]);
+        return await Promise.race([called, interrupted]);
       } finally {
         clearTimeout(timer);
+        if (onStop) signal.removeEventListener('abort', onStop);
         controller.abort(new Error('trial ended'));
       }
     },

@@ -1,6 +1,6 @@
 /** Trial runners (in-process function, local process with GPUs) and trial-template rendering. */
 export type { TrialRun, TrialRunner } from './types.js';
-export { createFunctionRunner, metricLogs, type Metrics, type Objective, type ObjectiveContext } from './function-runner.js';
+export { createFunctionRunner, metricLogs, TrialPruned, type Metrics, type Objective, type ObjectiveContext } from './function-runner.js';
 export { renderTrial, primaryContainer, gpuRequest, knowsContainersOf, type Container, type EnvVar, type TrialIdentity } from './template.js';
 export { checkTemplateContainer, sampleContainer } from './template-check.js';
 export {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { isAbsolute, join, posix, resolve } from 'node:path';
+import { basename, isAbsolute, join, posix, resolve } from 'node:path';
 import { DEFAULT_METRICS_FILE } from '../src/experiment/defaults.js';
 import type { Experiment } from '../src/experiment/types.js';
 import type { TrialOutcome } from '../src/loop/state.js';
@@ -11,6 +11,7 @@ import type { GpuLease, GpuPool } from './gpus.js';
 import { gpuRequest, primaryContainer, renderTrial, type Container } from './template.js';
 import type { Reaper } from './reaper.js';
 import type { TrialRunner } from './types.js';
+import { checkpointMount } from './checkpoints.js';
 
 /** Builds the collector of one trial; `trialDir` is where its files live. */
 export type CollectorFactory = (spec: CollectorSpec, report: ReportLogs, trialDir: string) => TrialCollector;
@@ -43,8 +44,8 @@ export interface ProcessRunner extends TrialRunner {
   stop(): void;
 }
 
-/** Default time a stopped trial has between SIGTERM and SIGKILL. */
-export const KILL_GRACE_MS = 5000;
+/** Default time a stopped trial has between SIGTERM and SIGKILL (`scriba run --kill-grace`). */
+export const KILL_GRACE_MS = 10_000;
 
 const DISTRIBUTED_KINDS = ['PyTorchJob', 'TrainJob'];
 
@@ -107,7 +108,7 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
       stopping.abort(new ScribaError('failed-precondition', 'the runner was stopped before the trial started'));
       for (const run of active) run.stop();
     },
-    async run({ experiment, trial, report }): Promise<TrialOutcome> {
+    async run({ experiment, trial, report, signal, checkpointDir }): Promise<TrialOutcome> {
       let lease: GpuLease | undefined;
       try {
         if (stopping.signal.aborted) throw stopping.signal.reason;
@@ -125,8 +126,15 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
         lease = options.gpus ? await options.gpus.acquire(gpus, { signal: stopping.signal }) : undefined;
         const kind = String(rendered.kind);
         const injected: Record<string, string> = { ...options.inject, KATIB_TRIAL_NAME: trial.name, SCRIBA_TRIAL_DIR: dir };
+        if (checkpointDir !== undefined) injected.SCRIBA_CHECKPOINT_DIR = checkpointDir;
         if (DISTRIBUTED_KINDS.includes(kind)) Object.assign(injected, distributedEnv(await freePort(), lease ? lease.ids.length : gpus));
-        const command = buildCommand(container, injected, mountDir === undefined ? undefined : { mountDir, dir, path: spec.path as string });
+        const mounts: Mount[] = [];
+        if (mountDir === '/') mounts.push({ from: posix.join('/', basename(spec.path as string)), to: spec.path as string });
+        else if (mountDir !== undefined) mounts.push({ from: mountDir, to: join(dir, mountDir) });
+        // Katib mounts the trial's checkpoint volume at suggestion_trial_dir (PBT).
+        const checkpointAt = checkpointMount(experiment);
+        if (checkpointDir !== undefined && checkpointAt !== undefined) mounts.push({ from: checkpointAt, to: checkpointDir });
+        const command = buildCommand(container, injected, mounts);
         // A trial that runs again (after a crash) starts from an empty directory, so nothing of the
         // earlier attempt (a half-written metrics file) is read twice.
         rmSync(dir, { recursive: true, force: true });
@@ -140,13 +148,17 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
           env.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID'; // CUDA numbers devices as nvidia-smi does
         }
         if (stopping.signal.aborted) throw stopping.signal.reason;
+        if (signal.aborted) return failed('stopped before it started');
         const collector = options.collector(spec, report, dir);
         const logPath = options.outputLog?.(dir) ?? join(dir, 'output.log');
         const run = execute({ argv: command.argv, cwd, env, dir, logPath, collector, timeoutMs: options.timeoutMs, grace, reaper: options.reaper });
         active.add(run);
+        const stop = () => run.stop();
+        signal.addEventListener('abort', stop, { once: true });
         try {
           return await run.outcome;
         } finally {
+          signal.removeEventListener('abort', stop);
           active.delete(run);
         }
       } catch (error) {
@@ -158,12 +170,14 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
   };
 }
 
-/** argv and container env after `$(VAR)` expansion, with the metrics mount moved into the trial dir. */
-function buildCommand(
-  container: Container,
-  injected: Record<string, string>,
-  mount: { mountDir: string; dir: string; path: string } | undefined,
-): { argv: string[]; env: Record<string, string> } {
+/** A path of the container's file system and where it lies on this machine. */
+interface Mount {
+  from: string;
+  to: string;
+}
+
+/** argv and container env after `$(VAR)` expansion, with the mounted paths moved to their local places. */
+function buildCommand(container: Container, injected: Record<string, string>, mounts: readonly Mount[]): { argv: string[]; env: Record<string, string> } {
   // Kubernetes: an env value sees the entries before it; command and args see them all,
   // including those the webhook and the training operators append.
   const vars = new Map<string, string>();
@@ -173,18 +187,17 @@ function buildCommand(
   }
   for (const [name, value] of Object.entries(injected)) vars.set(name, value);
   const argv = [...(container.command ?? []), ...(container.args ?? [])].map((a) => expandReferences(a, vars));
-  const move = (text: string): string => (mount ? moveMount(text, mount.mountDir, mount.dir, mount.path) : text);
+  const move = (text: string): string => mounts.reduce((t, m) => movePath(t, m), text);
   return {
     argv: argv.map(move),
     env: Object.fromEntries([...vars].map(([name, value]) => [name, move(value)])),
   };
 }
 
-/** Rewrites the metrics volume's mount path (dirname of the file, §6) to its place under the trial dir. */
-function moveMount(text: string, mountDir: string, dir: string, path: string): string {
-  const target = mountDir === '/' ? path : mountDir;
-  const escaped = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(`(?<![\\w.\\-/])${escaped}(?![\\w.\\-])`, 'g'), () => join(dir, target));
+/** Rewrites a mounted path where it appears as a whole path (or a path's start) in a text. */
+function movePath(text: string, { from, to }: Mount): string {
+  const escaped = from.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![\\w.\\-/])${escaped}(?![\\w.\\-])`, 'g'), () => to.replace(/\/+$/, ''));
 }
 
 /** A relative workingDir lies under the trial dir; an absolute one too, unless it exists here. */

@@ -21,7 +21,7 @@ export const train = moons(300, 1);
 export const valid = moons(200, 2);
 
 // --- model: one hidden layer, sigmoid output, trained by SGD on cross-entropy with L2 ---
-export function trainNetwork({ lr, hidden, l2, activation, epochs }, report) {
+export function trainNetwork({ lr, hidden, l2, activation, epochs, logEvery = 10 }, report) {
   const rand = lcg(7);
   const act = activation === 'tanh' ? Math.tanh : (z) => Math.max(0, z);
   const dact = activation === 'tanh' ? (a) => 1 - a * a : (a) => (a > 0 ? 1 : 0);
@@ -58,7 +58,9 @@ export function trainNetwork({ lr, hidden, l2, activation, epochs }, report) {
       }
       b2 -= lr * g;
     }
-    if (epoch % 10 === 0) report({ epoch, ...evaluate(valid) }); // intermediate values, as a training script logs them
+    // Intermediate values, as a training script logs them; a report that answers true stops training
+    // (tune()'s report() does when early stopping rules the trial out).
+    if (epoch % logEvery === 0 && report({ epoch, ...evaluate(valid) }) === true) break;
   }
   return evaluate(valid);
 }

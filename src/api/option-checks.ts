@@ -39,16 +39,13 @@ export function checkShape(o: StudyOptions): ValidationIssue[] {
   if (o.algorithm !== undefined && (typeof o.algorithm !== 'string' || o.algorithm === '')) {
     add('algorithm', `expected an algorithm name such as "tpe" (register a plugin with registerAlgorithm(name, factory)), got ${show(o.algorithm)}`);
   }
-  if (o.algorithmSettings !== undefined) {
-    if (!isObject(o.algorithmSettings)) {
-      add('algorithmSettings', `expected an object such as { random_state: 1 }, got ${show(o.algorithmSettings)}`);
-    } else {
-      for (const [name, value] of Object.entries(o.algorithmSettings)) {
-        if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isFinite(value))) {
-          add(`algorithmSettings.${name}`, `expected a string or a finite number, got ${show(value)}`);
-        }
-      }
-    }
+  settingsShape(o.algorithmSettings, 'algorithmSettings', '{ random_state: 1 }', add);
+  if (o.earlyStopping !== undefined && (typeof o.earlyStopping !== 'string' || o.earlyStopping === '')) {
+    add('earlyStopping', `expected an early-stopping algorithm name such as "medianstop", got ${show(o.earlyStopping)}`);
+  }
+  settingsShape(o.earlyStoppingSettings, 'earlyStoppingSettings', '{ start_step: 4 }', add);
+  if (o.earlyStoppingSettings !== undefined && o.earlyStopping === undefined) {
+    add('earlyStoppingSettings', 'applies only with earlyStopping: name the algorithm, e.g. earlyStopping: "medianstop"');
   }
   for (const key of ['maxTrialCount', 'parallelTrialCount', 'maxFailedTrialCount'] as const) {
     const v = o[key];
@@ -61,4 +58,15 @@ export function checkShape(o: StudyOptions): ValidationIssue[] {
     add('seed', `expected an integer >= 0, got ${show(o.seed)}`);
   }
   return issues;
+}
+
+/** An object of settings whose values are strings or finite numbers. */
+function settingsShape(settings: unknown, path: string, example: string, add: (path: string, message: string) => void): void {
+  if (settings === undefined) return;
+  if (!isObject(settings)) return add(path, `expected an object such as ${example}, got ${show(settings)}`);
+  for (const [name, value] of Object.entries(settings)) {
+    if (typeof value !== 'string' && (typeof value !== 'number' || !Number.isFinite(value))) {
+      add(`${path}.${name}`, `expected a string or a finite number, got ${show(value)}`);
+    }
+  }
 }

@@ -13,11 +13,13 @@ export function optionPath(path: string, experiment: Experiment): string {
   return (
     indexed(/^spec\.parameters\[(\d+)\](.*)$/, spec.parameters, 'parameters') ??
     indexed(/^spec\.algorithm\.algorithmSettings\[(\d+)\](.*)$/, spec.algorithm?.algorithmSettings, 'algorithmSettings') ??
+    indexed(/^spec\.earlyStopping\.algorithmSettings\[(\d+)\](.*)$/, spec.earlyStopping?.algorithmSettings, 'earlyStoppingSettings') ??
     indexed(/^spec\.objective\.metricStrategies\[(\d+)\](.*)$/, spec.objective?.metricStrategies, 'metricStrategies') ??
     path
       .replace(/^metadata\.name$/, 'name')
       .replace(/^spec\.objective\.type$/, 'objectiveType')
       .replace(/^spec\.algorithm\.algorithmName$/, 'algorithm')
+      .replace(/^spec\.earlyStopping\.algorithmName$/, 'earlyStopping')
       .replace(/^spec\.objective\./, '')
       .replace(/^spec\./, '')
   );

@@ -35,6 +35,14 @@ export interface StudyOptions<S extends SearchSpaceOptions = SearchSpaceOptions>
   /** Katib algorithm name, or a plugin's registered name; default `random`. */
   algorithm?: AlgorithmName;
   algorithmSettings?: Readonly<Record<string, string | number>>;
+  /**
+   * Stops trials early from what they report (Katib's `earlyStopping`): `medianstop` (Katib's)
+   * or `asha` (asynchronous successive halving). The objective's `report()` (a Study's
+   * `report()`) then answers true when the trial should stop. Default: none.
+   */
+  earlyStopping?: string;
+  /** The early-stopping algorithm's settings, e.g. `{ min_trials_required: 5, start_step: 1 }`. */
+  earlyStoppingSettings?: Readonly<Record<string, string | number>>;
   /** The most trials to run; optional for a Study, whose caller decides when to stop. */
   maxTrialCount?: number;
   /**
@@ -57,6 +65,8 @@ export const STUDY_OPTION_KEYS: readonly string[] = [
   'goal',
   'algorithm',
   'algorithmSettings',
+  'earlyStopping',
+  'earlyStoppingSettings',
   'maxTrialCount',
   'parallelTrialCount',
   'maxFailedTrialCount',
@@ -138,9 +148,12 @@ export function prepareStudy(options: StudyOptions, context: PrepareContext): Pr
 function buildExperiment(options: StudyOptions, resumePolicy: ResumePolicy | undefined): Experiment {
   const parameters = isObject(options.parameters) ? Object.entries(options.parameters) : [];
   const sound = parameters.filter((entry): entry is [string, SearchParameter] => isObject(entry[1]) && isObject(entry[1].feasibleSpace));
-  const settings = isObject(options.algorithmSettings)
-    ? Object.entries(options.algorithmSettings).map(([name, value]) => ({ name, value: String(value) }))
-    : [];
+  const settingList = (o: unknown) => (isObject(o) ? Object.entries(o).map(([name, value]) => ({ name, value: String(value) })) : []);
+  const settings = settingList(options.algorithmSettings);
+  const earlyStopping =
+    options.earlyStopping !== undefined
+      ? { earlyStopping: { algorithmName: String(options.earlyStopping), algorithmSettings: settingList(options.earlyStoppingSettings) } }
+      : {};
   const max = Number.isInteger(options.maxTrialCount) && (options.maxTrialCount as number) > 0 ? (options.maxTrialCount as number) : undefined;
   const strategies = isObject(options.metricStrategies) ? Object.entries(options.metricStrategies) : [];
   return {
@@ -157,6 +170,7 @@ function buildExperiment(options: StudyOptions, resumePolicy: ResumePolicy | und
         ...(strategies.length > 0 ? { metricStrategies: strategies.map(([name, value]) => ({ name, value })) } : {}),
       },
       algorithm: { algorithmName: typeof options.algorithm === 'string' ? options.algorithm : 'random', algorithmSettings: settings },
+      ...earlyStopping,
       ...(options.maxTrialCount !== undefined ? { maxTrialCount: options.maxTrialCount } : {}),
       // Katib rejects parallelTrialCount > maxTrialCount; here its default 3 yields to a smaller maxTrialCount.
       ...(options.parallelTrialCount !== undefined

@@ -1,21 +1,24 @@
 import { errorMessage, ScribaError } from '../errors.js';
+import { liveStopping } from '../loop/early-stopping.js';
 import {
   addTrial,
   appendLogs,
   counts,
   createState,
+  endExhausted,
   finishTrial,
   getTrial,
   markExhausted,
   objectiveOf,
+  recordAlgorithmSettings,
+  requestExperiment,
   startTrial,
-  suggestionEnded,
   suggestionFailed,
   updateStatus,
 } from '../loop/state.js';
 import { activeCount, completedCount } from '../loop/status.js';
 import { compileSpace, decodeAssignments, encodeAssignments } from '../search-space/index.js';
-import { isCompleted, type ParameterAssignment } from '../trial/types.js';
+import { isCompleted, type ParameterAssignment, type TrialRecord } from '../trial/types.js';
 import { metricLogs, type Metrics } from '../../trials/function-runner.js';
 import { prepareStudy, STUDY_OPTION_KEYS, type StudyOptions } from './options.js';
 import { toResult, toTrialResult, type ExperimentResult, type TrialResult, type Values } from './result.js';
@@ -34,6 +37,8 @@ export interface StudyTrial<P extends Values = Values> {
   /** Typed values: numbers for double, int and discrete; the listed strings for categorical. */
   parameters: P;
   parameterAssignments: ParameterAssignment[];
+  /** Labels the algorithm gave the trial (PBT's generation and parent), if any. */
+  labels?: Record<string, string>;
 }
 
 /** Ask/tell access to an experiment, for callers who run trials themselves. */
@@ -50,11 +55,20 @@ export interface Study<P extends Values = Values> {
    * or when parallelTrialCount (if given) trials are asked and not yet told.
    */
   ask(): Promise<StudyTrial<P>>;
-  /** Records intermediate metric values of a running trial. */
-  report(trial: StudyTrial<P> | string, metrics: Metrics): void;
-  /** Ends a trial with its final metrics (a bare number is the objective metric). */
-  tell(trial: StudyTrial<P> | string, metrics: Metrics | number): TrialResult<P>;
-  /** Ends a trial as Failed. */
+  /**
+   * Records intermediate metric values of a running trial. Returns true when early stopping
+   * (the `earlyStopping` option) decided the trial stops: it is then EarlyStopped already,
+   * keeps what it reported, and needs no tell(); stop its work. Later reports are ignored.
+   */
+  report(trial: StudyTrial<P> | string, metrics: Metrics): boolean;
+  /** Whether early stopping has stopped the trial (Optuna's `should_prune()`). */
+  shouldStop(trial: StudyTrial<P> | string): boolean;
+  /**
+   * Ends a trial with its final metrics (a bare number is the objective metric), or with what
+   * it reported when none are given. An early-stopped trial stays EarlyStopped: its result is returned.
+   */
+  tell(trial: StudyTrial<P> | string, metrics?: Metrics | number): TrialResult<P>;
+  /** Ends a trial as Failed (an early-stopped trial stays EarlyStopped). */
   fail(trial: StudyTrial<P> | string, message: string): TrialResult<P>;
   /**
    * Records a finished trial without asking the algorithm (Optuna's `add_trial`): results
@@ -86,13 +100,12 @@ export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<
   const state = createState(experiment, seed);
   const space = compileSpace(experiment.spec.parameters ?? []);
   const metricName = objectiveOf(state).objectiveMetricName;
+  const stopping = liveStopping(state);
   let queue: Promise<unknown> = Promise.resolve();
 
   const settle = (): void => {
     updateStatus(state);
-    if (state.exhausted && activeCount(counts(state)) === 0) {
-      suggestionEnded(state, 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions');
-    }
+    if (state.exhausted && activeCount(counts(state)) === 0) endExhausted(state);
   };
 
   const ended = (): ScribaError =>
@@ -119,33 +132,55 @@ export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<
     }
     let reply;
     try {
-      reply = await algorithm.getSuggestions({ experiment: { name: experiment.metadata.name, spec: experiment.spec }, trials: [...state.trials], count: 1, seed });
+      reply = await algorithm.getSuggestions({ experiment: requestExperiment(state), trials: [...state.trials], count: 1, seed });
     } catch (error) {
       suggestionFailed(state, errorMessage(error));
       throw ended();
     }
+    recordAlgorithmSettings(state, reply.settingsUpdate);
     const assignments = reply.assignments[0];
+    if (!assignments && reply.waiting && !reply.exhausted) {
+      throw new ScribaError(
+        'failed-precondition',
+        `algorithm ${algorithm.name} waits for the ${activeCount(counts(state))} running trials: tell() or fail() them before asking another`,
+      );
+    }
     if (!assignments) {
-      markExhausted(state);
+      markExhausted(state, reply.exhaustedMessage);
       settle();
       throw state.outcome ? ended() : new ScribaError('failed-precondition', 'the search space is exhausted; tell() the results of the running trials');
     }
     const trial = addTrial(state, assignments, reply.trialNames?.[0], reply.labels?.[0]);
     startTrial(state, trial.name);
     updateStatus(state);
-    return { name: trial.name, parameters: decodeAssignments(space, assignments) as P, parameterAssignments: structuredClone(assignments) };
+    if (reply.exhausted) markExhausted(state, reply.exhaustedMessage);
+    return {
+      name: trial.name,
+      parameters: decodeAssignments(space, assignments) as P,
+      parameterAssignments: structuredClone(assignments),
+      ...(trial.labels ? { labels: { ...trial.labels } } : {}),
+    };
   };
 
-  const runningTrial = (ref: StudyTrial<P> | string): string => {
+  const findTrial = (ref: StudyTrial<P> | string): TrialRecord => {
     const name = typeof ref === 'string' ? ref : ref?.name;
-    let trial;
     try {
-      trial = getTrial(state, name);
+      return getTrial(state, name);
     } catch {
       throw new ScribaError('not-found', `no trial named ${JSON.stringify(name)} in study ${experiment.metadata.name}`);
     }
-    if (isCompleted(trial.condition)) throw new ScribaError('failed-precondition', `trial ${name} has already ended (${trial.condition})`);
+  };
+
+  const runningTrial = (ref: StudyTrial<P> | string): string => {
+    const trial = findTrial(ref);
+    if (isCompleted(trial.condition)) throw new ScribaError('failed-precondition', `trial ${trial.name} has already ended (${trial.condition})`);
     return trial.name;
+  };
+
+  /** An early-stopped trial, which tell() and fail() leave as it is. */
+  const earlyStopped = (ref: StudyTrial<P> | string): TrialRecord | undefined => {
+    const trial = findTrial(ref);
+    return trial.condition === 'EarlyStopped' ? trial : undefined;
   };
 
   const checkMetrics = (metrics: Metrics | number): void => {
@@ -159,6 +194,7 @@ export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<
   const end = (ref: StudyTrial<P> | string, outcome: Parameters<typeof finishTrial>[2]): TrialResult<P> => {
     const name = runningTrial(ref);
     const trial = finishTrial(state, name, outcome);
+    stopping?.ended(trial);
     settle();
     return toTrialResult(state, trial, space) as TrialResult<P>;
   };
@@ -177,14 +213,28 @@ export function createStudy<S extends SearchSpaceOptions>(options: StudyOptions<
     },
     report(ref, metrics) {
       checkMetrics(metrics);
-      appendLogs(state, runningTrial(ref), metricLogs(metrics, metricName));
+      if (earlyStopped(ref)) return true;
+      const name = runningTrial(ref);
+      const logs = metricLogs(metrics, metricName);
+      const keep = stopping?.reported(getTrial(state, name), logs);
+      appendLogs(state, name, keep === undefined ? logs : logs.slice(0, keep));
+      if (keep === undefined) return false;
+      end(name, { status: 'earlyStopped' });
+      return true;
     },
+    shouldStop: (ref) => earlyStopped(ref) !== undefined,
     tell(ref, metrics) {
-      checkMetrics(metrics);
-      appendLogs(state, runningTrial(ref), metricLogs(metrics, metricName));
+      const stopped = earlyStopped(ref);
+      if (stopped) return toTrialResult(state, stopped, space) as TrialResult<P>;
+      if (metrics !== undefined) {
+        checkMetrics(metrics);
+        appendLogs(state, runningTrial(ref), metricLogs(metrics, metricName));
+      }
       return end(ref, { status: 'completed' });
     },
     fail(ref, message) {
+      const stopped = earlyStopped(ref);
+      if (stopped) return toTrialResult(state, stopped, space) as TrialResult<P>;
       return end(ref, { status: 'failed', message: String(message) });
     },
     add(parameters, metrics) {

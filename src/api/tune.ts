@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { checkpointDirectories, checkpointMount, checkpointRoot } from '../../trials/checkpoints.js';
 import { createFunctionRunner, type Objective, type ObjectiveContext, type Metrics } from '../../trials/function-runner.js';
 import type { TrialRecord } from '../trial/types.js';
 import type { ExperimentState } from '../loop/state.js';
@@ -79,6 +83,9 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
     ...(usesStore ? { resumePolicy: options.resumePolicy ?? 'LongRunning' } : {}),
   });
   const store = usesStore ? new SqliteStore(options.store as string) : undefined;
+  // PBT's checkpoints: beside the store, or in a temporary folder that ends with the call.
+  const scratch = !store && checkpointMount(experiment) !== undefined ? mkdtempSync(join(tmpdir(), 'scriba-checkpoints-')) : undefined;
+  const checkpoints = checkpointDirectories(store ? checkpointRoot(dirname(resolve(store.path))) : (scratch ?? ''), experiment);
   try {
     const name = experiment.metadata.name;
     const stored = store && openStored(store, experiment, { seed, seedGiven: options.seed !== undefined });
@@ -90,6 +97,7 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
       seed,
       runner: createFunctionRunner(options.objective as Objective, options.trialTimeout !== undefined ? { timeoutMs: options.trialTimeout * 1000 } : {}),
       ...(options.timeout !== undefined ? { stop: timeoutStop(options.timeout) } : {}),
+      ...(checkpoints ? { checkpointDir: checkpoints } : {}),
       ...(onTrialComplete
         ? { onTrialComplete: (trial: TrialRecord, s: ExperimentState) => onTrialComplete(toTrialResult(s, trial) as TrialResult<P>) }
         : {}),
@@ -99,6 +107,7 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
     // Also when the objective or onTrialComplete threw: nothing runs the experiment any more.
     store?.release(experiment.metadata.name);
     store?.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -84,6 +84,8 @@ export interface LocalRunnerOptions {
   workDir: string;
   gpuIds: string[];
   timeoutMs?: number;
+  /** Time between SIGTERM and SIGKILL for a stopped trial. Default KILL_GRACE_MS. */
+  killGraceMs?: number;
   /** Directory of the experiment file, offered to trials as SCRIBA_EXPERIMENT_DIR. */
   experimentDir: string;
 }
@@ -93,10 +95,11 @@ export function localRunner(o: LocalRunnerOptions): ProcessRunner {
     workDir: o.workDir,
     gpus: createGpuPool(o.gpuIds),
     ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    killGraceMs: o.killGraceMs ?? KILL_GRACE_MS,
     collector: (spec, report) => createCollector(spec, report),
     inject: { SCRIBA_EXPERIMENT_DIR: o.experimentDir },
     // Trials end with the run, even when it is killed with SIGKILL.
-    reaper: startReaper(KILL_GRACE_MS),
+    reaper: startReaper(o.killGraceMs ?? KILL_GRACE_MS),
   });
 }
 

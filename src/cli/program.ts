@@ -7,6 +7,7 @@ import { deleteExperiment } from './delete.js';
 import { describeExperiment, describeTrial } from './describe.js';
 import { getExperiments, getTrial, getTrials, OUTPUT_FORMATS, type GetFlags, type OutputFormat } from './get.js';
 import { defaultMaxParallel } from './local-run.js';
+import { KILL_GRACE_MS } from '../../trials/process-runner.js';
 import { trialLogs } from './logs.js';
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
 import { serveCommand } from './serve.js';
@@ -25,6 +26,7 @@ interface RunOptions {
   timeout?: string;
   maxTrialCount?: string;
   maxParallel?: string;
+  killGrace?: string;
 }
 
 function runFlags(o: RunOptions): RunFlags {
@@ -36,6 +38,7 @@ function runFlags(o: RunOptions): RunFlags {
     ...(o.timeout !== undefined ? { timeoutSeconds: integer(o.timeout, '--timeout', 1) } : {}),
     ...(o.maxTrialCount !== undefined ? { maxTrialCount: integer(o.maxTrialCount, '--max-trial-count', 1) } : {}),
     ...(o.maxParallel !== undefined ? { maxParallel: integer(o.maxParallel, '--max-parallel', 1) } : {}),
+    ...(o.killGrace !== undefined ? { killGraceSeconds: integer(o.killGrace, '--kill-grace', 0) } : {}),
   };
 }
 
@@ -58,6 +61,7 @@ function runOptions(c: Command): Command {
     .option('--json', 'stdout: the summary as one JSON object; progress on stderr')
     .option('--gpus <list>', 'GPUs to hand out: 0,1,... | all | none (default: what nvidia-smi lists)')
     .option('--timeout <seconds>', 'wall-clock limit of each trial')
+    .option('--kill-grace <seconds>', `time a stopped trial (early stopped, timed out) has between SIGTERM and SIGKILL (default ${KILL_GRACE_MS / 1000})`)
     .option('--max-parallel <n>', `most trial processes at once, whatever parallelTrialCount says (default ${defaultMaxParallel()}: 4 per CPU, at least 8)`);
 }
 

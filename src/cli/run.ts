@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { getAlgorithm } from '../../algorithms/registry.js';
+import { checkpointDirectories, checkpointRoot } from '../../trials/checkpoints.js';
 import { detectGpus, parseGpuList } from '../../trials/gpus.js';
 import { errorMessage, formatIssue, ScribaError } from '../errors.js';
 import { loadExperiment } from '../experiment/load.js';
@@ -24,6 +25,7 @@ export interface RunFlags {
   timeoutSeconds?: number;
   maxParallel?: number;
   maxTrialCount?: number;
+  killGraceSeconds?: number;
 }
 
 /** `scriba run FILE`: a new experiment, or the same one again with new counts (Katib's update rules). */
@@ -106,6 +108,7 @@ interface ExecuteOptions extends RunFlags {
 async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOptions, io: Io): Promise<number> {
   const name = state.experiment.metadata.name;
   const workDir = join(dirname(resolve(store.path)), 'trials');
+  const checkpoints = checkpointDirectories(checkpointRoot(dirname(resolve(store.path))), state.experiment);
   store.claim(name);
   // Processes of trials a killed run left behind; those trials run again from the start.
   killTrialProcesses(state, workDir);
@@ -143,7 +146,14 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
       experiment: state,
       algorithm: getAlgorithm(state.experiment.spec.algorithm?.algorithmName ?? 'random'),
       maxParallel,
-      runner: localRunner({ workDir, gpuIds: o.gpuIds, experimentDir: o.experimentDir, ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}) }),
+      runner: localRunner({
+        workDir,
+        gpuIds: o.gpuIds,
+        experimentDir: o.experimentDir,
+        ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}),
+        ...(o.killGraceSeconds !== undefined ? { killGraceMs: o.killGraceSeconds * 1000 } : {}),
+      }),
+      ...(checkpoints ? { checkpointDir: checkpoints } : {}),
       onTrialComplete: progress,
     });
   } finally {

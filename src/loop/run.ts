@@ -1,18 +1,22 @@
-import type { Algorithm } from '../../algorithms/types.js';
+import type { Algorithm, SuggestionReply } from '../../algorithms/types.js';
 import type { TrialRunner } from '../../trials/types.js';
 import { errorMessage } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
-import type { TrialRecord } from '../trial/types.js';
+import type { MetricLog, TrialRecord } from '../trial/types.js';
+import { liveStopping } from './early-stopping.js';
 import {
   addTrial,
   appendLogs,
   complete,
   counts,
   createState,
+  endExhausted,
   finishTrial,
+  getTrial,
   markExhausted,
+  recordAlgorithmSettings,
+  requestExperiment,
   startTrial,
-  suggestionEnded,
   suggestionFailed,
   updateStatus,
   type ExperimentState,
@@ -38,13 +42,19 @@ export interface RunOptions {
   stop?: () => TerminalCondition | undefined;
   /** At most this many trials run at once, whatever parallelTrialCount says (the machine's limit). */
   maxParallel?: number;
+  /** Prepares a trial's checkpoint directory before it starts (PBT); its path goes to the runner. */
+  checkpointDir?: (trial: TrialRecord) => string | undefined;
 }
+
+/** Why the loop aborted a trial's signal. */
+export const EARLY_STOPPED_REASON = 'the trial was early stopped';
 
 /**
  * Katib's experiment controller without Kubernetes (katib-spec §3.1, §3.2): keep
  * parallelTrialCount trials active, asking the algorithm for exactly the missing number;
- * apply the terminal rules after every change; once complete, create nothing more and
- * let the running trials finish (Katib never kills them).
+ * apply early stopping at every report of a running trial, stopping the trials it rules
+ * out through their runner; apply the terminal rules after every change; once complete,
+ * create nothing more and let the running trials finish (Katib never kills them).
  */
 export async function runExperiment(options: RunOptions): Promise<ExperimentState> {
   const { algorithm, runner } = options;
@@ -52,14 +62,32 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     'trials' in options.experiment ? options.experiment : createState(options.experiment, options.seed ?? 0, options.recorder);
   const { experiment } = state;
   const inFlight = new Map<string, Promise<void>>();
+  const stopping = liveStopping(state);
+  const stopped = new Set<string>();
 
   const launch = (trial: TrialRecord): void => {
     startTrial(state, trial.name);
+    const controller = new AbortController();
+    const report = (logs: readonly MetricLog[]): void => {
+      // An early-stopped trial's log ends where the decision was made.
+      if (stopped.has(trial.name)) return;
+      const keep = stopping?.reported(getTrial(state, trial.name), logs);
+      appendLogs(state, trial.name, keep === undefined ? logs : logs.slice(0, keep));
+      if (keep !== undefined) {
+        stopped.add(trial.name);
+        controller.abort(new Error(EARLY_STOPPED_REASON));
+      }
+    };
     const done = Promise.resolve()
-      .then(() => runner.run({ experiment, trial, report: (logs) => appendLogs(state, trial.name, logs), signal: new AbortController().signal }))
+      .then(() => {
+        const checkpointDir = options.checkpointDir?.(trial);
+        return runner.run({ experiment, trial, report, signal: controller.signal, ...(checkpointDir !== undefined ? { checkpointDir } : {}) });
+      })
       .catch((error: unknown) => ({ status: 'failed' as const, message: errorMessage(error) }))
       .then((outcome) => {
-        const finished = finishTrial(state, trial.name, outcome);
+        // However the runner saw its end (a process killed by SIGTERM), a stopped trial is EarlyStopped.
+        const finished = finishTrial(state, trial.name, stopped.delete(trial.name) ? { status: 'earlyStopped' } : outcome);
+        stopping?.ended(finished);
         options.onTrialComplete?.(finished, state);
       })
       .finally(() => inFlight.delete(trial.name));
@@ -69,19 +97,23 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
   // A continued experiment first runs the trials it had not finished.
   for (const trial of state.trials) if (trial.condition === 'Created') launch(trial);
 
-  let stopped: TerminalCondition | undefined;
+  let ended: TerminalCondition | undefined;
+  // The algorithm waits for running trials (a Hyperband rung): ask again once one has ended.
+  let waiting = false;
   for (;;) {
     updateStatus(state);
-    stopped ??= options.stop?.();
-    if (!state.outcome && !state.exhausted && !stopped) {
+    ended ??= options.stop?.();
+    if (!state.outcome && !state.exhausted && !ended && !waiting) {
       const c = counts(state);
       const count = Math.min(trialsToAdd(experiment.spec, c), Math.max((options.maxParallel ?? Infinity) - activeCount(c), 0));
       if (count > 0) {
         const reply = await requestSuggestions(state, algorithm, count);
         if (reply === undefined) continue; // the suggestion failed; the experiment is now Failed
-        stopped ??= options.stop?.();
-        if (!stopped) {
-          if (reply.exhausted) markExhausted(state);
+        ended ??= options.stop?.();
+        if (!ended) {
+          recordAlgorithmSettings(state, reply.settingsUpdate);
+          if (reply.exhausted) markExhausted(state, reply.exhaustedMessage);
+          waiting = reply.waiting && reply.assignments.length < count;
           reply.assignments.forEach((assignments, i) => {
             launch(addTrial(state, assignments, reply.trialNames?.[i], reply.labels?.[i]));
           });
@@ -91,10 +123,11 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     }
     if (inFlight.size === 0) {
       updateStatus(state);
-      if (!state.outcome && state.exhausted) {
-        suggestionEnded(state, 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions');
+      if (!state.outcome && state.exhausted) endExhausted(state);
+      if (!state.outcome && waiting) {
+        suggestionFailed(state, `algorithm ${algorithm.name} waits for running trials, but none is running`);
       }
-      if (!state.outcome && stopped) complete(state, stopped);
+      if (!state.outcome && ended) complete(state, ended);
       if (!state.outcome) {
         // Unreachable by the arithmetic of §3.2: nothing active always leaves room for a trial.
         suggestionFailed(state, `no trial is active and none can be created (${activeCount(counts(state))} active)`);
@@ -102,14 +135,13 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
       return state;
     }
     await Promise.race(inFlight.values());
+    waiting = false;
   }
 }
 
-interface CheckedReply {
-  assignments: TrialRecord['parameterAssignments'][];
-  trialNames?: string[];
-  labels?: Record<string, string>[];
+interface CheckedReply extends SuggestionReply {
   exhausted: boolean;
+  waiting: boolean;
 }
 
 /** Asks the algorithm for `count` assignments; a failure or a wrong count fails the experiment. */
@@ -118,19 +150,18 @@ async function requestSuggestions(
   algorithm: Algorithm,
   count: number,
 ): Promise<CheckedReply | undefined> {
-  const { metadata, spec } = state.experiment;
   try {
     const reply = await algorithm.getSuggestions({
-      experiment: { name: metadata.name, spec },
+      experiment: requestExperiment(state),
       trials: [...state.trials],
       count,
       seed: state.seed,
     });
     const got = reply.assignments.length;
-    if (got > count || (got < count && !reply.exhausted)) {
+    if (got > count || (got < count && !reply.exhausted && !reply.waiting)) {
       throw new Error(`algorithm ${algorithm.name} returned ${got} assignments, expected ${count}`);
     }
-    return { ...reply, exhausted: reply.exhausted === true };
+    return { ...reply, exhausted: reply.exhausted === true, waiting: reply.waiting === true };
   } catch (error) {
     suggestionFailed(state, errorMessage(error));
     return undefined;

@@ -1,4 +1,4 @@
-import type { Experiment, ObjectiveSpec } from '../experiment/types.js';
+import type { AlgorithmSetting, Experiment, ObjectiveSpec } from '../experiment/types.js';
 import { createRng } from '../rng.js';
 import { metricNames, objectiveAvailable, objectiveText, objectiveValue, observe } from '../trial/observation.js';
 import type {
@@ -38,6 +38,8 @@ export interface ExperimentState {
   outcome?: TerminalCondition;
   /** The algorithm said it has no more suggestions (a finished grid). */
   exhausted: boolean;
+  /** What the algorithm returned with its state (Katib's Suggestion status): its settings, why it ended. */
+  suggestion?: SuggestionStatus;
   /** Receives every change as it happens, before the change is acted on (the store). */
   recorder?: StateRecorder;
   /** Counts, best trial and trial positions, kept up to date by this module's functions. */
@@ -95,6 +97,14 @@ export interface StateRecorder {
   logsAppended(state: ExperimentState, trialName: string, logs: readonly MetricLog[]): void;
   /** The trial's observation log is discarded (the trial runs again from the start). */
   logsCleared(state: ExperimentState, trialName: string): void;
+}
+
+/** Katib's Suggestion status, the part a local run keeps: state settings and the algorithm's end. */
+export interface SuggestionStatus {
+  /** Settings the algorithm returned, overlaid by name on the experiment's for its next request. */
+  algorithmSettings?: AlgorithmSetting[];
+  /** Why the algorithm has no more suggestions, when it said. */
+  exhaustedMessage?: string;
 }
 
 export interface ExperimentCondition {
@@ -251,10 +261,39 @@ export function requeueTrial(state: ExperimentState, name: string, message: stri
 }
 
 /** Marks the search space as used up; the experiment ends once its running trials finish. */
-export function markExhausted(state: ExperimentState): void {
+export function markExhausted(state: ExperimentState, message?: string): void {
   if (state.exhausted) return;
   state.exhausted = true;
+  if (message) state.suggestion = { ...state.suggestion, exhaustedMessage: message };
   state.recorder?.experimentChanged(state);
+}
+
+export const EXHAUSTED_MESSAGE = 'Experiment has succeeded because the search space is exhausted: the algorithm has no more suggestions';
+
+/** Ends an exhausted experiment whose trials have all finished, with the algorithm's reason if it gave one. */
+export function endExhausted(state: ExperimentState): void {
+  const why = state.suggestion?.exhaustedMessage;
+  suggestionEnded(state, why ? `Experiment has succeeded because ${why}` : EXHAUSTED_MESSAGE);
+}
+
+/** Merges the settings an algorithm returned into the suggestion status, by name (Katib's controller). */
+export function recordAlgorithmSettings(state: ExperimentState, update: readonly AlgorithmSetting[] | undefined): void {
+  if (!update || update.length === 0) return;
+  const merged = new Map((state.suggestion?.algorithmSettings ?? []).map((s) => [s.name, s.value]));
+  for (const s of update) merged.set(s.name, s.value);
+  state.suggestion = { ...state.suggestion, algorithmSettings: [...merged].map(([name, value]) => ({ name, value })) };
+  state.recorder?.experimentChanged(state);
+}
+
+/** The experiment as the algorithm's next request carries it: its settings overlaid with the returned ones. */
+export function requestExperiment(state: ExperimentState): { name: string; spec: Experiment['spec'] } {
+  const { metadata, spec } = state.experiment;
+  const returned = state.suggestion?.algorithmSettings;
+  if (!returned || returned.length === 0) return { name: metadata.name, spec };
+  const merged = new Map((spec.algorithm?.algorithmSettings ?? []).map((s) => [s.name, s.value]));
+  for (const s of returned) merged.set(s.name, s.value);
+  const algorithm = { ...spec.algorithm, algorithmName: spec.algorithm?.algorithmName ?? '', algorithmSettings: [...merged].map(([name, value]) => ({ name, value })) };
+  return { name: metadata.name, spec: { ...spec, algorithm } };
 }
 
 /**

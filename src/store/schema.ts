@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS experiments (
   conditions   TEXT NOT NULL,           -- status.conditions, JSON
   outcome      TEXT,                    -- the terminal condition once complete, JSON
   exhausted    INTEGER NOT NULL DEFAULT 0,
+  suggestion   TEXT,                    -- what the algorithm returned: state settings, why it ended (JSON)
   owner_pid    INTEGER,                 -- the process running it now
   heartbeat_at TEXT,                    -- when that process last said it is alive
   source       TEXT,                    -- the file it was read from, if any
@@ -44,6 +45,7 @@ export function migrate(db: Database.Database): void {
   db.exec(SCHEMA);
   const columns = (db.pragma('table_info(experiments)') as { name: string }[]).map((c) => c.name);
   if (!columns.includes('heartbeat_at')) db.exec('ALTER TABLE experiments ADD COLUMN heartbeat_at TEXT');
+  if (!columns.includes('suggestion')) db.exec('ALTER TABLE experiments ADD COLUMN suggestion TEXT');
 }
 
 export interface ExperimentRow {
@@ -53,6 +55,7 @@ export interface ExperimentRow {
   conditions: string;
   outcome: string | null;
   exhausted: number;
+  suggestion: string | null;
   owner_pid: number | null;
   heartbeat_at: string | null;
   source: string | null;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ScribaError } from '../errors.js';
 import type { Experiment } from '../experiment/types.js';
-import { trialIndex, type ExperimentCondition, type ExperimentState, type StateRecorder } from '../loop/state.js';
+import { trialIndex, type ExperimentCondition, type ExperimentState, type StateRecorder, type SuggestionStatus } from '../loop/state.js';
 import type { TerminalCondition } from '../loop/status.js';
 import type { MetricLog, TrialRecord } from '../trial/types.js';
 import { createFault, faultsNamed, sqliteFault } from './faults.js';
@@ -74,11 +74,11 @@ export class SqliteStore implements StateRecorder {
     this.db = db;
     this.statements = {
       insertExperiment: this.db.prepare(
-        `INSERT INTO experiments (name, experiment, seed, conditions, outcome, exhausted, owner_pid, heartbeat_at, source, created_at)
-         VALUES (@name, @experiment, @seed, @conditions, @outcome, @exhausted, @owner_pid, @heartbeat_at, @source, @created_at)`,
+        `INSERT INTO experiments (name, experiment, seed, conditions, outcome, exhausted, suggestion, owner_pid, heartbeat_at, source, created_at)
+         VALUES (@name, @experiment, @seed, @conditions, @outcome, @exhausted, @suggestion, @owner_pid, @heartbeat_at, @source, @created_at)`,
       ),
       updateExperiment: this.db.prepare(
-        `UPDATE experiments SET experiment = @experiment, conditions = @conditions, outcome = @outcome, exhausted = @exhausted WHERE name = @name`,
+        `UPDATE experiments SET experiment = @experiment, conditions = @conditions, outcome = @outcome, exhausted = @exhausted, suggestion = @suggestion WHERE name = @name`,
       ),
       upsertTrial: this.db.prepare(
         `INSERT INTO trials (name, experiment, seq, assignments, labels, condition, conditions, observation, creation_time, start_time, completion_time)
@@ -235,6 +235,7 @@ export class SqliteStore implements StateRecorder {
       recorder: this,
     };
     if (row.outcome) state.outcome = JSON.parse(row.outcome) as TerminalCondition;
+    if (row.suggestion) state.suggestion = JSON.parse(row.suggestion) as SuggestionStatus;
     return state;
   }
 
@@ -302,6 +303,7 @@ export class SqliteStore implements StateRecorder {
       conditions: JSON.stringify(state.conditions),
       outcome: state.outcome ? JSON.stringify(state.outcome) : null,
       exhausted: state.exhausted ? 1 : 0,
+      suggestion: state.suggestion ? JSON.stringify(state.suggestion) : null,
     };
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createGrid } from '../../algorithms/grid/index.js';
 import { createRandom } from '../../algorithms/random/index.js';
 import { runExperiment } from '../../src/loop/run.js';
-import { counts, createState, requeueTrial, restart } from '../../src/loop/state.js';
+import { counts, createState, markExhausted, recordAlgorithmSettings, requestExperiment, requeueTrial, restart } from '../../src/loop/state.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { autoRunner, makeExperiment, metric } from '../support/experiment.js';
 
@@ -36,6 +36,25 @@ describe('SQLite store (a real file, WAL)', () => {
     expect(store.source('loop-test')).toBe('/tmp/exp.yaml');
     expect(store.experimentOfTrial(state.trials[2]!.name)).toBe('loop-test');
     expect(store.experimentNames()).toEqual(['loop-test']);
+  });
+
+  test("keeps the algorithm's returned settings and its end message (Katib's Suggestion status)", () => {
+    const state = createState(makeExperiment({ maxTrialCount: 5 }), 7, store);
+    store.createExperiment(state);
+    recordAlgorithmSettings(state, [{ name: 'current_s', value: '3' }, { name: 'current_i', value: '0' }]);
+    recordAlgorithmSettings(state, [{ name: 'current_i', value: '1' }]);
+    markExhausted(state, 'the last Hyperband bracket has ended');
+    const loaded = store.loadState('loop-test');
+    expect(loaded.suggestion).toEqual({
+      algorithmSettings: [{ name: 'current_s', value: '3' }, { name: 'current_i', value: '1' }],
+      exhaustedMessage: 'the last Hyperband bracket has ended',
+    });
+    expect(loaded.exhausted).toBe(true);
+    // The next request carries them over the experiment's own settings.
+    expect(requestExperiment(loaded).spec.algorithm?.algorithmSettings).toEqual([
+      { name: 'current_s', value: '3' },
+      { name: 'current_i', value: '1' },
+    ]);
   });
 
   test('a second store on the same file sees committed changes at once', async () => {

@@ -230,6 +230,20 @@ describe('process runner: command and environment', () => {
     expect(existsSync(join(tmp, 'pwned'))).toBe(false);
   });
 
+  it('shows a checkpoint directory in SCRIBA_CHECKPOINT_DIR and at the suggestion_trial_dir the template mounts', async () => {
+    const print = script('print.cjs', PRINT);
+    const e = experiment({ command: [NODE, print], args: ['--ckpt=/var/log/katib/checkpoints/model.pt'], env: [{ name: 'CKPT', value: '/var/log/katib/checkpoints' }] });
+    e.spec.algorithm = { algorithmName: 'pbt', algorithmSettings: [{ name: 'suggestion_trial_dir', value: '/var/log/katib/checkpoints' }] };
+    const { runner, collector } = setup();
+    const checkpointDir = join(tmp, 'ckpt', 't1');
+    const outcome = await runner.run({ experiment: e, trial: trial('t1'), report: () => undefined, signal: new AbortController().signal, checkpointDir });
+    expect(outcome).toEqual({ status: 'completed' });
+    const { argv, env } = printed((collector.made[0] as Recorded).output);
+    expect(argv).toEqual([`--ckpt=${checkpointDir}/model.pt`]);
+    expect(env.CKPT).toBe(checkpointDir);
+    expect(env.SCRIBA_CHECKPOINT_DIR).toBe(checkpointDir);
+  });
+
   it('reports argv, Kubernetes $(VAR) references, container env and KATIB_TRIAL_NAME', async () => {
     const print = script('print.cjs', PRINT);
     const { run, collector } = setup({ env: { PATH: process.env.PATH, BASE: 'inherited', FOO: 'host' } });

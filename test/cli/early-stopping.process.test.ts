@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// `scriba run` of an Experiment with medianstop: the built bin, real trial processes, a real SQLite file.
+const exec = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist/src/bin.js');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scriba-es-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function scriba(args: string[]): Promise<string> {
+  const { stdout } = await exec(process.execPath, [bin, ...args], { cwd: root, timeout: 120_000 });
+  return stdout;
+}
+
+interface StoredTrial {
+  name: string;
+  condition: string;
+  conditions: Array<{ type: string; reason: string; message: string }>;
+  observationLog: Array<{ name: string; value: string }>;
+}
+
+describe('scriba run with earlyStopping medianstop', () => {
+  test('examples/median-stop.yaml records EarlyStopped trials whose logs end at the decision', async () => {
+    const db = join(dir, 'es.db');
+    const summary = JSON.parse(await scriba(['run', 'examples/median-stop.yaml', '--db', db, '--json', '--gpus', 'none', '--seed', '1']));
+    expect(summary).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
+    expect(summary.trials.total).toBe(12);
+    expect(summary.trials.earlyStopped).toBeGreaterThan(0);
+    expect(summary.trials.succeeded + summary.trials.earlyStopped).toBe(12);
+    const trials = JSON.parse(await scriba(['get', 'trials', 'two-moons-median-stop', '--db', db, '-o', 'json'])) as { items?: StoredTrial[] } | StoredTrial[];
+    const list = Array.isArray(trials) ? trials : (trials.items ?? []);
+    const stopped = list.filter((t) => t.condition === 'EarlyStopped');
+    expect(stopped).toHaveLength(summary.trials.earlyStopped);
+    for (const t of stopped) {
+      const full = JSON.parse(await scriba(['get', 'trial', t.name, '--db', db, '-o', 'json'])) as StoredTrial;
+      expect(full.conditions.at(-1)).toMatchObject({ type: 'EarlyStopped', reason: 'TrialEarlyStopped', message: 'Trial is early stopped' });
+      // 20 epochs, one loss line each: a stopped trial reported at least start_step (3) and fewer than 20.
+      const losses = full.observationLog.filter((l) => l.name === 'loss').length;
+      expect(losses).toBeGreaterThanOrEqual(3);
+      expect(losses).toBeLessThan(20);
+    }
+  });
+});
