@@ -1,8 +1,12 @@
 import { ScribaError } from '../src/errors.js';
+import { createAsha } from './asha/index.js';
 import { createMedianStop } from './medianstop/index.js';
 import type { EarlyStoppingAlgorithm } from './types.js';
 
-const registry = new Map<string, () => EarlyStoppingAlgorithm>([['medianstop', createMedianStop]]);
+const registry = new Map<string, () => EarlyStoppingAlgorithm>([
+  ['medianstop', createMedianStop],
+  ['asha', createAsha],
+]);
 
 /** Names of the early-stopping algorithms available now. */
 export function earlyStoppingNames(): string[] {

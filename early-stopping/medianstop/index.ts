@@ -1,12 +1,10 @@
 import { ScribaError } from '../../src/errors.js';
+import { mapLimited, READ_CONCURRENCY } from '../map-limited.js';
 import { checkEarlyStoppingSettings, earlyStoppingNumber } from '../settings.js';
 import type { EarlyStoppingAlgorithm, EarlyStoppingRule, StoppingJudge } from '../types.js';
-import { median, startStepMean } from './median.js';
+import { meanOfFirst, median, startStepMean } from './median.js';
 
 export const MEDIANSTOP_DEFAULTS = { minTrialsRequired: 3, startStep: 4 } as const;
-
-/** Logs read at once; the DB manager is one process and every read is small. */
-const READ_CONCURRENCY = 16;
 
 /**
  * Median stopping (Katib's `medianstop`, katib-spec §5; Golovin et al. 2017, §3.2.2).
@@ -68,17 +66,17 @@ export function createMedianStop(): EarlyStoppingAlgorithm {
 /**
  * medianstop applied live: the start-step means of Succeeded trials kept sorted; a running
  * trial stops at any report from `start_step` on whose best value so far is worse than
- * their median (Katib's sidecar compares the best-so-far too, but only once, §5).
+ * their median (Katib's sidecar compares the best-so-far too, but only once, §5). A trial
+ * told of twice (a rebuilt judge fed the ended trials, then told again) counts once.
  */
 export function createMedianJudge(maximize: boolean, minTrials: number, startStep: number): StoppingJudge {
   const means: number[] = [];
+  const counted = new Set<string>();
   return {
     trialEnded(trial, values) {
-      if (trial.condition !== 'Succeeded' || values.length === 0) return;
-      const n = Math.min(values.length, startStep);
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += values[i] as number;
-      insertSorted(means, sum / n);
+      if (trial.condition !== 'Succeeded' || values.length === 0 || counted.has(trial.name)) return;
+      counted.add(trial.name);
+      insertSorted(means, meanOfFirst(values, Math.min(values.length, startStep)));
     },
     shouldStop(_trial, values) {
       if (means.length < minTrials || values.length < startStep) return false;
@@ -105,18 +103,4 @@ function sortedMedian(sorted: readonly number[]): number {
   const n = sorted.length;
   const mid = n >> 1;
   return n % 2 === 1 ? (sorted[mid] as number) : median([sorted[mid - 1] as number, sorted[mid] as number]);
-}
-
-/** `items.map(f)` with at most `limit` calls in flight, results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await f(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

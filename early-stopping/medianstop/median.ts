@@ -30,14 +30,25 @@ function midpoint(a: number, b: number): number {
  * are skipped; `undefined` when the log holds none.
  */
 export function startStepMean(logs: readonly MetricLog[], startStep: number): number | undefined {
-  let sum = 0;
-  let n = 0;
+  const values: number[] = [];
   for (const log of logs) {
-    if (n >= startStep) break;
+    if (values.length >= startStep) break;
     const x = numericValue(log.value);
     if (x === undefined || !Number.isFinite(x)) continue;
-    sum += x;
-    n++;
+    values.push(x);
   }
-  return n === 0 ? undefined : sum / n;
+  return values.length === 0 ? undefined : meanOfFirst(values, values.length);
+}
+
+/**
+ * The mean of the first `n` values (n >= 1, all finite): their sum over n, or, when the
+ * sum overflows, the sum of each value over n, which cannot (|x/n| <= MAX_VALUE/n).
+ */
+export function meanOfFirst(values: readonly number[], n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i] as number;
+  if (Number.isFinite(sum)) return sum / n;
+  sum = 0;
+  for (let i = 0; i < n; i++) sum += (values[i] as number) / n;
+  return sum;
 }

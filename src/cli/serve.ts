@@ -46,7 +46,7 @@ const FLAGS: readonly { flags: string; help: string; services: readonly ServiceN
 
 const DESCRIPTIONS: Record<ServiceName, string> = {
   suggestion: "Katib's Suggestion service (default port 6789)",
-  'early-stopping': "Katib's EarlyStopping service, medianstop (default port 6788)",
+  'early-stopping': "Katib's EarlyStopping service, medianstop and asha (default port 6788)",
   'db-manager': "Katib's DBManager service, observation logs in SQLite (default port 6789)",
 };
 

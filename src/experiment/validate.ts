@@ -20,6 +20,7 @@ export interface ValidateOptions {
 type Add = (path: string, message: string) => void;
 
 export const METRICS_COLLECTOR_KINDS: readonly string[] = ['StdOut', 'File', 'TensorFlowEvent', 'PrometheusMetric', 'Custom', 'Push'];
+/** Katib's early-stopping names; Scriba's own (`asha`) come from the early-stopping registry. */
 export const EARLY_STOPPING_NAMES: readonly string[] = ['medianstop'];
 const META_KEYS = ['Name', 'Namespace', 'Kind', 'APIVersion'];
 const PLACEHOLDER = /\$\{trialParameters\..+?\}/g;
@@ -115,8 +116,9 @@ function checkAlgorithms(spec: ExperimentSpec, add: Add): void {
   const es = spec.earlyStopping;
   if (!es) return;
   if (!es.algorithmName) add('spec.earlyStopping.algorithmName', 'must be specified');
-  else if (!EARLY_STOPPING_NAMES.includes(es.algorithmName)) {
-    add('spec.earlyStopping.algorithmName', `unknown early stopping algorithm name ${es.algorithmName}; expected ${EARLY_STOPPING_NAMES.join(', ')}`);
+  else if (!EARLY_STOPPING_NAMES.includes(es.algorithmName) && !earlyStoppingNames().includes(es.algorithmName)) {
+    const known = [...new Set([...EARLY_STOPPING_NAMES, ...earlyStoppingNames()])];
+    add('spec.earlyStopping.algorithmName', `unknown early stopping algorithm name ${es.algorithmName}; expected ${known.join(', ')}`);
   } else if (earlyStoppingNames().includes(es.algorithmName)) {
     // Katib's ValidateEarlyStoppingSettings (katib-spec §5), the same check the gRPC service runs.
     for (const issue of getEarlyStopping(es.algorithmName).validateSettings(es)) add(issue.path, issue.message);

@@ -69,6 +69,7 @@ describe('startStepMean', () => {
     { values: ['1', '2'], step: 4, expected: 1.5, why: 'fewer reports than start_step: the mean of those there are' },
     { values: ['unavailable', '2', 'NaN', '4', '6'], step: 2, expected: 3, why: 'non-numbers skipped: (2 + 4) / 2' },
     { values: ['+inf', '-Infinity', '0.5', '1e-3'], step: 2, expected: 0.2505, why: 'infinities skipped: (0.5 + 0.001) / 2' },
+    { values: ['1e308', '1e308', '1e308'], step: 3, expected: 1e308, why: 'the sum overflows: each value over 3, summed' },
   ])('$values, start_step $step -> $expected ($why)', ({ values, step, expected }) => {
     expect(startStepMean(logs(...values), step)).toBeCloseTo(expected, 12);
   });

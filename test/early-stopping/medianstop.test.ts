@@ -113,8 +113,9 @@ describe('medianstop settings (Katib\'s validation, katib-spec §5)', () => {
 });
 
 describe('early-stopping registry', () => {
-  test('medianstop by name; an unknown name is Katib\'s error', () => {
+  test('medianstop and asha by name; an unknown name is Katib\'s error', () => {
     expect(getEarlyStopping('medianstop').name).toBe('medianstop');
-    expect(() => getEarlyStopping('nope')).toThrow(/^unknown algorithm name nope; known early stopping algorithms: medianstop$/);
+    expect(getEarlyStopping('asha').name).toBe('asha');
+    expect(() => getEarlyStopping('nope')).toThrow(/^unknown algorithm name nope; known early stopping algorithms: medianstop, asha$/);
   });
 });
