@@ -5,3 +5,4 @@ export { createRandom } from './random/index.js';
 export { createGrid, gridSize } from './grid/index.js';
 export { createTpe } from './tpe/index.js';
 export { createPbt, PBT_GENERATION_LABEL, PBT_PARENT_LABEL } from './pbt/index.js';
+export { createHyperband } from './hyperband/index.js';

@@ -3,6 +3,7 @@ import { createBayesianOptimization } from './bayesianoptimization/index.js';
 import { createCmaes } from './cmaes/index.js';
 import { createGrid } from './grid/index.js';
 import { createPbt } from './pbt/index.js';
+import { createHyperband } from './hyperband/index.js';
 import { createRandom } from './random/index.js';
 import { createSobol } from './sobol/index.js';
 import { createTpe } from './tpe/index.js';
@@ -35,6 +36,7 @@ const registry = new Map<string, () => Algorithm>([
   ['cmaes', createCmaes],
   ['sobol', createSobol],
   ['pbt', createPbt],
+  ['hyperband', createHyperband],
 ]);
 
 /** Names of the algorithms available now, built in and registered. */

@@ -93,11 +93,15 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
         throw explain(error, algorithm, experiment);
       }
       const got = reply.assignments.length;
+      // A short reply is the wire's "wait": the next assignments depend on trials still
+      // running (a Hyperband rung), and the controller asks again once one has ended.
+      if (reply.waiting && !reply.exhausted && got < count) return encodeSuggestionsReply(reply, experiment.spec.algorithm?.algorithmName || algorithm.name);
       if (got !== count) {
         const issues = settingIssues(algorithm, experiment);
         if (issues.length > 0) throw ScribaError.fromIssues(issues, `invalid experiment for algorithm ${algorithm.name}`);
         if (reply.exhausted && got < count) {
-          throw new StatusError(grpc.status.OUT_OF_RANGE, `algorithm ${algorithm.name} has only ${got} of the ${count} requested assignments left: its search space is exhausted`);
+          const why = reply.exhaustedMessage ?? 'its search space is exhausted';
+          throw new StatusError(grpc.status.OUT_OF_RANGE, `algorithm ${algorithm.name} has only ${got} of the ${count} requested assignments left: ${why}`);
         }
         throw new StatusError(grpc.status.INTERNAL, `algorithm ${algorithm.name} returned ${got} assignments, expected ${count}`);
       }
@@ -121,7 +125,7 @@ export function createSuggestionService(options: SuggestionServiceOptions): Sugg
  * suggested value, within the request limits): copying a 1,000-trial request to a
  * thread and back costs several times their own work.
  */
-const IN_CALLING_THREAD = new Set(['random', 'grid', 'sobol', 'pbt']);
+const IN_CALLING_THREAD = new Set(['random', 'grid', 'sobol', 'pbt', 'hyperband']);
 
 /**
  * The seed of an experiment served over gRPC, where requests carry none: derived from

@@ -3,6 +3,7 @@ import { mapLimited, READ_CONCURRENCY } from '../map-limited.js';
 import { checkEarlyStoppingSettings, earlyStoppingNumber } from '../settings.js';
 import type { EarlyStoppingAlgorithm, EarlyStoppingRule, StoppingJudge } from '../types.js';
 import { meanOfFirst, median, startStepMean } from './median.js';
+import { insertSorted } from '../sorted.js';
 
 export const MEDIANSTOP_DEFAULTS = { minTrialsRequired: 3, startStep: 4 } as const;
 
@@ -86,17 +87,6 @@ export function createMedianJudge(maximize: boolean, minTrials: number, startSte
       return maximize ? best < cut : best > cut;
     },
   };
-}
-
-function insertSorted(sorted: number[], x: number): void {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  sorted.splice(lo, 0, x);
 }
 
 function sortedMedian(sorted: readonly number[]): number {

@@ -1,6 +1,6 @@
 /**
  * The algorithms built into Scriba, by Katib algorithm name. Katib's other names
- * (hyperband, enas, darts) join this list once they are implemented; a test keeps it
+ * (enas, darts) join this list once they are implemented; a test keeps it
  * equal to the registry's built-in names.
  */
 export const BUILT_IN_ALGORITHMS = [
@@ -12,6 +12,7 @@ export const BUILT_IN_ALGORITHMS = [
   'cmaes',
   'sobol',
   'pbt',
+  'hyperband',
 ] as const;
 
 export type BuiltInAlgorithmName = (typeof BUILT_IN_ALGORITHMS)[number];

@@ -17,6 +17,7 @@ const settings: Partial<Record<BuiltInAlgorithmName, Record<string, string | num
   'multivariate-tpe': { n_startup_trials: 3 },
   bayesianoptimization: { n_initial_points: 3 },
   pbt: { suggestion_trial_dir: '/var/scriba/pbt', n_population: 5, truncation_threshold: 0.2 },
+  hyperband: { r_l: 9, eta: 3, resource_name: 'k' },
 };
 
 describe('seeded runs are reproducible', () => {

@@ -1,27 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { scribaOut, tempDirForFile } from '../support/cli.js';
 
 // `scriba run` of an Experiment with medianstop: the built bin, real trial processes, a real SQLite file.
-const exec = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist/src/bin.js');
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scriba-es-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function scriba(args: string[]): Promise<string> {
-  const { stdout } = await exec(process.execPath, [bin, ...args], { cwd: root, timeout: 120_000 });
-  return stdout;
-}
+const tmp = tempDirForFile('scriba-es-cli-');
+const scriba = scribaOut;
 
 interface StoredTrial {
   name: string;
@@ -32,7 +15,7 @@ interface StoredTrial {
 
 describe('scriba run with earlyStopping medianstop', () => {
   test('examples/median-stop.yaml records EarlyStopped trials whose logs end at the decision', async () => {
-    const db = join(dir, 'es.db');
+    const db = join(tmp(), 'es.db');
     const summary = JSON.parse(await scriba(['run', 'examples/median-stop.yaml', '--db', db, '--json', '--gpus', 'none', '--seed', '1']));
     expect(summary).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
     expect(summary.trials.total).toBe(12);

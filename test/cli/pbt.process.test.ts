@@ -1,30 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { scribaOut, tempDirForFile } from '../support/cli.js';
 import { PBT_GENERATION_LABEL, PBT_PARENT_LABEL } from '../../algorithms/pbt/labels.js';
 
 // `scriba run examples/pbt.yaml`: the built bin, real trial processes resuming from
 // checkpoint directories under the store's folder, a real SQLite file.
-const exec = promisify(execFile);
-const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'dist/src/bin.js');
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'scriba-pbt-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function scriba(args: string[]): Promise<string> {
-  const { stdout } = await exec(process.execPath, [bin, ...args], { cwd: root, timeout: 120_000 });
-  return stdout;
-}
+const tmp = tempDirForFile('scriba-pbt-cli-');
+const scriba = scribaOut;
 
 interface StoredTrial {
   name: string;
@@ -34,7 +17,7 @@ interface StoredTrial {
 
 describe('scriba run with pbt', () => {
   test("each trial resumes from a copy of its parent's checkpoint, under the store's folder", async () => {
-    const db = join(dir, 'pbt.db');
+    const db = join(tmp(), 'pbt.db');
     const summary = JSON.parse(await scriba(['run', 'examples/pbt.yaml', '--db', db, '--json', '--gpus', 'none', '--seed', '3']));
     expect(summary).toMatchObject({ status: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
     expect(summary.trials).toMatchObject({ total: 60, succeeded: 60 });
@@ -46,14 +29,14 @@ describe('scriba run with pbt', () => {
     for (const t of trials) {
       const generation = Number(t.labels?.[PBT_GENERATION_LABEL]);
       const parent = t.labels?.[PBT_PARENT_LABEL];
-      const saved = JSON.parse(readFileSync(join(dir, 'checkpoints', 'pbt-toy', t.name, 'theta.json'), 'utf8')) as { step: number };
+      const saved = JSON.parse(readFileSync(join(tmp(), 'checkpoints', 'pbt-toy', t.name, 'theta.json'), 'utf8')) as { step: number };
       if (parent === undefined) {
         expect(saved.step).toBe(4); // generation 0 starts from scratch: 4 steps
         continue;
       }
       children++;
       // A child went on from its parent's checkpoint: 4 more steps than the parent's.
-      const parentSaved = JSON.parse(readFileSync(join(dir, 'checkpoints', 'pbt-toy', parent, 'theta.json'), 'utf8')) as { step: number };
+      const parentSaved = JSON.parse(readFileSync(join(tmp(), 'checkpoints', 'pbt-toy', parent, 'theta.json'), 'utf8')) as { step: number };
       expect(saved.step).toBe(parentSaved.step + 4);
       expect(Number(byName.get(parent)?.labels?.[PBT_GENERATION_LABEL])).toBe(generation - 1);
     }

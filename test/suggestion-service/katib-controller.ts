@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import { expect } from 'vitest';
 import type { AlgorithmExperiment } from '../../algorithms/types.js';
 import { createRng } from '../../src/rng.js';
@@ -19,12 +20,22 @@ export interface Exchange {
  * MetricsUnavailable ones), overlays the settings the algorithm returned, and creates
  * trials named by the reply or by Katib's rule.
  */
-export function katibController(client: SuggestionClient, experiment: AlgorithmExperiment, seed = 1) {
+export interface ControllerOptions {
+  /**
+   * Accept replies with fewer assignments than asked (Scriba's "wait", e.g. a Hyperband
+   * rung still running) and end at OUT_OF_RANGE (the algorithm is exhausted). Katib's
+   * controller refuses both; the next round asks again for what is still missing.
+   */
+  shortReplies?: boolean;
+}
+
+export function katibController(client: SuggestionClient, experiment: AlgorithmExperiment, seed = 1, options: ControllerOptions = {}) {
   const parallel = experiment.spec.parallelTrialCount ?? 3;
   const max = experiment.spec.maxTrialCount ?? 12;
   const trials: Array<WireTrial & { name: string; round: number }> = [];
   const statusSettings = new Map<string, string>();
   const exchanges: Exchange[] = [];
+  const ended: { error?: unknown } = {};
   const rng = createRng(seed, 'controller');
   let requests = 0;
   let suggestionCount = 0;
@@ -47,6 +58,8 @@ export function katibController(client: SuggestionClient, experiment: AlgorithmE
   return {
     exchanges,
     trials,
+    /** With `shortReplies`: the OUT_OF_RANGE error that ended the run, once it has. */
+    ended,
     /**
      * One reconcile; false once the experiment has reached maxTrialCount with nothing
      * running. `via` replaces the client (a service restarted elsewhere).
@@ -58,7 +71,8 @@ export function katibController(client: SuggestionClient, experiment: AlgorithmE
       const completed = trials.length - active;
       const add = Math.max(Math.min(max - completed, parallel) - active, 0);
       if (add === 0) return active > 0;
-      requests += add;
+      // Katib's Suggestion asks for `requests` in all; a short reply leaves the rest to the next round's count.
+      requests = options.shortReplies ? suggestionCount + add : requests + add;
       const n = requests - suggestionCount;
       const settings = [...(experiment.spec.algorithm?.algorithmSettings ?? [])].filter((s) => !statusSettings.has(s.name));
       for (const [name, value] of statusSettings) settings.push({ name, value });
@@ -70,10 +84,18 @@ export function katibController(client: SuggestionClient, experiment: AlgorithmE
         currentRequestNumber: n,
         totalRequestNumber: requests,
       };
-      const reply = await via.getSuggestionsWire(request);
+      let reply: WireGetSuggestionsReply;
+      try {
+        reply = await via.getSuggestionsWire(request);
+      } catch (error) {
+        if (!options.shortReplies || (error as { code?: number }).code !== status.OUT_OF_RANGE) throw error;
+        ended.error = error;
+        return false;
+      }
       exchanges.push({ request, reply });
       const entries = reply.parameterAssignments ?? [];
-      expect(entries, `round ${round}: Katib's controller needs exactly ${n} assignments`).toHaveLength(n);
+      if (options.shortReplies) expect(entries.length, `round ${round}: at most ${n} assignments`).toBeLessThanOrEqual(n);
+      else expect(entries, `round ${round}: Katib's controller needs exactly ${n} assignments`).toHaveLength(n);
       for (const s of reply.algorithm?.algorithmSettings ?? []) statusSettings.set(s.name ?? '', s.value ?? '');
       for (const entry of entries) {
         const index = trials.length;
@@ -88,7 +110,7 @@ export function katibController(client: SuggestionClient, experiment: AlgorithmE
           status: { startTime: timeOf(index), completionTime: '', condition: 'RUNNING', observation: { metrics: [] } },
         });
       }
-      suggestionCount += n;
+      suggestionCount += entries.length;
       return true;
     },
     async run(maxRounds = 100): Promise<Exchange[]> {

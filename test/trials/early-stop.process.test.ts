@@ -8,6 +8,7 @@ import { runExperiment } from '../../src/loop/run.js';
 import type { Experiment } from '../../src/experiment/types.js';
 import { createProcessRunner, trialDirectory, type CollectorFactory, type ProcessRunnerOptions } from '../../trials/process-runner.js';
 import { makeExperiment } from '../support/experiment.js';
+import { isAlive, until } from '../support/processes.js';
 
 // Real processes: trials that fork children, stopped by early stopping through the loop.
 const NODE = process.execPath;
@@ -64,23 +65,6 @@ function experiment(curves: number[][], settings: { min: number; start: number }
       trialSpec: { apiVersion: 'batch/v1', kind: 'Job', spec: { template: { spec: { containers: [{ name: 'main', image: 'local', command: [NODE, program] }] } } } },
     },
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie is dead
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function run(e: Experiment, options: Partial<ProcessRunnerOptions> = {}) {

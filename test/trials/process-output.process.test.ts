@@ -7,6 +7,7 @@ import type { MetricLog, TrialRecord } from '../../src/trial/types.js';
 import { createCollector } from '../../metrics-collector/index.js';
 import { createProcessRunner, trialDirectory, type CollectorFactory, type ProcessRunnerOptions } from '../../trials/process-runner.js';
 import { makeExperiment } from '../support/experiment.js';
+import { isAlive, until } from '../support/processes.js';
 
 let tmp: string;
 beforeEach(() => {
@@ -40,23 +41,6 @@ function setup(options: Partial<ProcessRunnerOptions> = {}) {
   const run = (script: string, onReport: () => void = () => undefined) =>
     runner.run({ experiment: experiment(script), trial, report: (l) => (onReport(), logs.push(...l)), signal: new AbortController().signal });
   return { runner, run, logs, dir };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie is dead
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Prints `loss=1` … `loss=count`, one a line, as fast as awk can. */

@@ -9,6 +9,7 @@ import type { CollectorSpec } from '../../metrics-collector/types.js';
 import { createGpuPool, type GpuPool } from '../../trials/gpus.js';
 import { createProcessRunner, trialDirectory, type CollectorFactory, type ProcessRunnerOptions } from '../../trials/process-runner.js';
 import { makeExperiment } from '../support/experiment.js';
+import { isAlive, until } from '../support/processes.js';
 
 const NODE = process.execPath;
 let tmp: string;
@@ -95,23 +96,6 @@ function setup(options: Partial<ProcessRunnerOptions> = {}, finishError?: Error)
 const PRINT = `console.log(JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env }));`;
 function printed(out: string): { argv: string[]; cwd: string; env: Record<string, string | undefined> } {
   return JSON.parse(out.trim().split('\n').pop() as string);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie is dead
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('process runner: outcomes', () => {
