@@ -446,8 +446,11 @@ def mf_history(trials, budget):
 def mf_run(optuna, sampler, pruner, seed, budget):
     """One run: trials one at a time through ask/tell; each epoch is reported and may be pruned,
     the 81st is told as the final value."""
+    # A fixed study name: HyperbandPruner assigns brackets by a CRC32 of it (a random name by
+    # default), so without it the same seed gives another run.
     study = optuna.create_study(direction="minimize", sampler=MF_SAMPLERS[sampler][0](optuna, seed),
-                                pruner=MF_PRUNERS[pruner][0](optuna))
+                                pruner=MF_PRUNERS[pruner][0](optuna),
+                                study_name=f"multifidelity-{sampler}-{pruner}-{seed}")
     trials, cum = [], 0
     while cum < budget:
         trial = study.ask()

@@ -164,7 +164,8 @@ export function multifidelityReport(file: MultifidelityFile, options: { command?
       '## Scriba against Optuna',
       '',
       'Per budget: Scriba median / Optuna median, and p of the one-sided Mann–Whitney test of "Scriba\'s incumbent regret is smaller" over seeds ' +
-        '(exact without ties, otherwise normal with tie correction; ∞ counts as the largest value). Small p: Scriba better; p near 1: Scriba worse.',
+        '(exact without ties, otherwise normal with tie correction; ∞ counts as the largest value), and the verdict at the 5% level: ' +
+        '**better** (p < 0.05), worse (the opposite one-sided test, "Optuna\'s is smaller", has p < 0.05) or no worse (neither).',
       '',
       row(['Scriba', 'Optuna', ...checkpoints.map((e) => `E = ${e}`)]),
       row(['---', '---', ...checkpoints.map(() => '---:')]),
@@ -173,8 +174,8 @@ export function multifidelityReport(file: MultifidelityFile, options: { command?
       const cells = checkpoints.map((e) => {
         const a = x.runs.map((r) => incumbentAt(r.history, e));
         const b = o.runs.map((r) => incumbentAt(r.history, e));
-        const test = mannWhitneyLess(a, b);
-        return `${formatRegret(median(a))} / ${formatRegret(median(b))}, p = ${test.p.toFixed(3)}`;
+        const p = mannWhitneyLess(a, b).p;
+        return `${formatRegret(median(a))} / ${formatRegret(median(b))}, p = ${p.toFixed(3)}, ${verdict(p, mannWhitneyLess(b, a).p)}`;
       });
       lines.push(row([mdText(x.label), mdText(o.label), ...cells]));
     }
@@ -192,6 +193,12 @@ export function multifidelityReport(file: MultifidelityFile, options: { command?
     lines.push(`![${title}](${name})`, '');
   }
   return { markdown: `${lines.join('\n').replace(/\n+$/, '')}\n`, svgs };
+}
+
+/** The 5% verdict of a pair of one-sided tests: p of "ours is smaller" and of "theirs is smaller". */
+export function verdict(pBetter: number, pWorse: number): string {
+  if (pBetter < 0.05) return '**better**';
+  return pWorse < 0.05 ? 'worse' : 'no worse';
 }
 
 function plotMethod(x: MfMethod, index: number): Method {

@@ -25,8 +25,8 @@ const FLAGS: Record<string, { flags: string; help: string; fallback?: string }> 
   draws: { flags: '--draws <n>', help: 'bootstrap draws', fallback: '10000' },
   methods: { flags: '--methods <list>', help: 'multi-fidelity methods, comma-separated, or all', fallback: 'all' },
   report: { flags: '--report <file.md>', help: 'also write a Markdown report there, its SVG plots beside it' },
-  from: { flags: '--from <results.json>', help: 'report an earlier result file instead of running' },
-  out: { flags: '--out <path>', help: 'where the results go (required)' },
+  from: { flags: '--from <results.json>', help: 'report an earlier result file (.json or .json.gz) instead of running' },
+  out: { flags: '--out <path>', help: 'where the results go (required; a path ending in .gz is gzipped)' },
 };
 
 const SUBCOMMANDS: Record<BenchCommand, { args?: string; help: string; flags: (keyof typeof FLAGS)[] }> = {

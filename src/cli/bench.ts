@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { MULTIFIDELITY_BUDGET, type MultifidelityFile } from '../../bench/multifidelity.js';
@@ -248,7 +249,7 @@ async function multifidelity(v: BenchValues, command: string, io: Io): Promise<n
     }
     const problems = validateMultifidelity(file);
     if (problems.length > 0) throw new ScribaError('internal', `the multi-fidelity results break their schema:\n${problems.join('\n')}`);
-    writeFileSync(v.out, `${JSON.stringify(file)}\n`);
+    writeJson(v.out, file);
     io.err(`wrote ${file.runs.length} runs to ${v.out} in ${((file.meta.wall_s as number) / 60).toFixed(1)} min`);
   }
   if (v.report) {
@@ -262,12 +263,19 @@ async function multifidelity(v: BenchValues, command: string, io: Io): Promise<n
   return 0;
 }
 
+/** Writes `value` as JSON, gzipped when `path` ends in `.gz` (the multi-fidelity history is tens of MB). */
+function writeJson(path: string, value: unknown): void {
+  const text = `${JSON.stringify(value)}\n`;
+  writeFileSync(path, path.endsWith('.gz') ? gzipSync(text, { level: 9 }) : text);
+}
+
 async function readMultifidelity(path: string): Promise<MultifidelityFile> {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    const bytes = readFileSync(path);
+    json = JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
   } catch (error) {
-    throw new ScribaError('invalid-argument', `${path}: cannot read a JSON file: ${errorMessage(error)}`);
+    throw new ScribaError('invalid-argument', `${path}: cannot read a JSON${path.endsWith('.gz') ? ' (gzip)' : ''} file: ${errorMessage(error)}`);
   }
   const problems = validateMultifidelity(json);
   if (problems.length > 0) throw ScribaError.fromIssues(problems.map((message) => ({ path, message })), 'invalid multi-fidelity result file');

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { optunaUnavailable } from '../../bench/peer.js';
 import type { LatencyFile, SyntheticFile } from '../../bench/protocol.js';
@@ -100,7 +101,16 @@ describe('scriba bench', () => {
     expect(existsSync(join(dir, 'mf', 'mf-none.svg'))).toBe(true);
     // The report again from the file, without running.
     await scriba(['bench', 'multifidelity', '--from', out, '--report', join(dir, 'again', 'mf.md')]);
-    expect(readFileSync(join(dir, 'again', 'mf.md'), 'utf8')).toContain('## Incumbent asymptote regret');
+    const again = readFileSync(join(dir, 'again', 'mf.md'), 'utf8');
+    expect(again).toContain('## Incumbent asymptote regret');
+    // Gzipped, written and read back: the same runs and the same tables.
+    const gz = join(dir, 'mf-gz.json.gz');
+    await scriba(['bench', 'multifidelity', '--methods', 'scriba_random_none', '--seeds', '1', '--budget', '200', '--out', gz]);
+    expect(readFileSync(gz).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    const fromGz = JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8')) as MultifidelityFile;
+    expect(validateMultifidelity(fromGz)).toEqual([]);
+    await scriba(['bench', 'multifidelity', '--from', gz, '--report', join(dir, 'gz', 'mf.md')]);
+    expect(readFileSync(join(dir, 'gz', 'mf.md'), 'utf8')).toContain('| scriba:scriba_random_none |');
   });
 
   test('bad arguments name what was expected', async () => {

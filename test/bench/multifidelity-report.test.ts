@@ -9,7 +9,7 @@ import { historyOf, MULTIFIDELITY_SCHEMA, runMultifidelity, runOf, type Multifid
 import { scribaMethod } from '../../bench/multifidelity-scriba.js';
 import { driverPath, optunaUnavailable } from '../../bench/peer.js';
 import { mannWhitneyLess } from '../../bench/report/mann-whitney.js';
-import { multifidelityReport } from '../../bench/report/multifidelity.js';
+import { multifidelityReport, verdict } from '../../bench/report/multifidelity.js';
 import { MULTIFIDELITY_JSON_SCHEMA, validateMultifidelity } from '../../bench/schema-multifidelity.js';
 
 const BAD = [0.5, 0.5, 0.5, 0.5];
@@ -87,10 +87,17 @@ describe('the multi-fidelity report', () => {
     // Tied best medians are all bold.
     expect(markdown).toContain('| scriba:scriba_random_none | **0.834 [0.834, 0.834]** | **0.834 [0.834, 0.834]** | **0.834 [0.834, 0.834]** | **4.53e-4 [4.53e-4, 4.53e-4]** | 100 | 100 | 4.53e-4 |');
     // All tied: p = 1; at 8100 three smaller against three tied values (normal approximation): scipy gives 0.02343 for [1, 1, 1] vs [2, 2, 2].
-    expect(markdown).toContain('| scriba:scriba_random_none | optuna:random_none | 0.834 / 0.834, p = 1.000 | 0.834 / 0.834, p = 1.000 | 0.834 / 0.834, p = 1.000 | 4.53e-4 / 0.834, p = 0.023 |');
+    expect(markdown).toContain('| scriba:scriba_random_none | optuna:random_none | 0.834 / 0.834, p = 1.000, no worse | 0.834 / 0.834, p = 1.000, no worse | 0.834 / 0.834, p = 1.000, no worse | 4.53e-4 / 0.834, p = 0.023, **better** |');
     expect(Object.keys(svgs)).toEqual(['mf-none.svg']);
     expect(svgs['mf-none.svg']).toContain('cumulative epochs');
   });
+});
+
+test('verdicts at the 5% level', () => {
+  expect(verdict(0.049, 0.96)).toBe('**better**');
+  expect(verdict(0.96, 0.049)).toBe('worse');
+  expect(verdict(0.5, 0.5)).toBe('no worse');
+  expect(verdict(0.05, 0.95)).toBe('no worse');
 });
 
 describe('the Optuna driver, multifidelity', () => {
