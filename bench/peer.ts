@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MultifidelityFile } from './multifidelity.js';
 import type { LatencyFile, SyntheticFile } from './protocol.js';
 
 /** Optuna's sampler for each Scriba algorithm it has a counterpart of (§6 names). */
@@ -60,7 +61,7 @@ export function optunaSamplerModules(python = 'python3'): Record<string, string[
 }
 
 /** Runs the Optuna driver (its progress lines go to our stderr) and reads the file it writes. */
-export async function runOptuna<T extends SyntheticFile | LatencyFile>(args: string[], python = 'python3'): Promise<T> {
+export async function runOptuna<T extends SyntheticFile | LatencyFile | MultifidelityFile>(args: string[], python = 'python3'): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'scriba-peer-'));
   try {
     const out = join(dir, 'peer.json');

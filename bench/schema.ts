@@ -28,12 +28,12 @@ type Obj = Record<string, unknown>;
 type Issues = ValidationIssue[];
 
 /** `above` is a strict lower bound; `nullable` (arrays) where §7 lets a non-finite value be null. */
-type NumberRule = { integer?: boolean; min?: number; above?: number; optional?: boolean; nullable?: boolean };
+export type NumberRule = { integer?: boolean; min?: number; above?: number; optional?: boolean; nullable?: boolean };
 
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const at = (path: string, key: string | number): string =>
   typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
-const kind = (v: unknown): string =>
+export const kind = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'number' ? String(v) : `a ${typeof v}`;
 const near = (a: number, b: number, rel: number): boolean => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 
@@ -47,7 +47,7 @@ function numberProblem(v: unknown, rule: NumberRule): string | undefined {
 }
 
 /** Typed reads of one object's fields; each failed read records an issue and yields undefined. */
-interface Reader {
+export interface Reader {
   issue(key: string | number, message: string): void;
   string(key: string, optional?: boolean): string | undefined;
   number(key: string, rule?: NumberRule): number | undefined;
@@ -57,7 +57,7 @@ interface Reader {
   strings(key: string): void; // an object of strings: meta.versions, meta.samplers
 }
 
-function reader(out: Issues, o: Obj, path: string): Reader {
+export function reader(out: Issues, o: Obj, path: string): Reader {
   const issue = (key: string | number, message: string) => out.push({ path: at(path, key), message });
   const get = (key: string, optional = false): unknown => {
     if (o[key] === undefined && !optional) issue(key, 'is required');
@@ -102,7 +102,7 @@ function reader(out: Issues, o: Obj, path: string): Reader {
 }
 
 /** schema, meta (§7, with the machine of §4) and a non-empty payload array. */
-function checkHead(out: Issues, json: unknown, schema: string, payload: string): { root: Reader; meta?: Reader; items: unknown[] } | undefined {
+export function checkHead(out: Issues, json: unknown, schema: string, payload: string): { root: Reader; meta?: Reader; items: unknown[] } | undefined {
   if (!isObject(json)) return void out.push({ path: '$', message: `expected a JSON object, got ${kind(json)}` });
   const root = reader(out, json, '');
   if (json.schema !== schema) root.issue('schema', `expected ${JSON.stringify(schema)}, got ${JSON.stringify(json.schema) ?? 'nothing'}`);
@@ -166,7 +166,7 @@ function checkRun(out: Issues, value: unknown, path: string): void {
 }
 
 /** Reports an item whose key repeats an earlier item's (the report would count it twice). */
-function checkUnique(out: Issues, seen: Map<string, number>, key: unknown[], path: string, i: number, what: string): void {
+export function checkUnique(out: Issues, seen: Map<string, number>, key: unknown[], path: string, i: number, what: string): void {
   const k = JSON.stringify(key);
   const first = seen.get(k);
   if (first === undefined) seen.set(k, i);
@@ -215,12 +215,12 @@ export function validateLatency(json: unknown): string[] {
 // JSON Schema (draft 2020-12) of the same shapes, for writers in other languages. Rules that
 // relate fields to each other (lengths = budget, dim of a §2 name's best_x, non-increasing
 // regret, f* of §2, unique runs) are only partly expressible; validateSynthetic checks them all.
-const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
-const text = { type: 'string', minLength: 1 };
-const nonNegative = { type: 'number', minimum: 0 };
-const strings = { type: 'object', additionalProperties: { type: 'string' } };
+export const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+export const text = { type: 'string', minLength: 1 };
+export const nonNegative = { type: 'number', minimum: 0 };
+export const strings = { type: 'object', additionalProperties: { type: 'string' } };
 const numbers = (items: object) => ({ type: 'array', items });
-const META = {
+export const META = {
   type: 'object',
   required: ['engine', 'versions', 'machine', 'created', 'command', 'samplers'],
   properties: {

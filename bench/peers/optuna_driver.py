@@ -9,6 +9,8 @@ dependency of Scriba.
   optuna_driver.py synthetic --functions branin,hartmann6 --samplers random,tpe --seeds 10 \
       [--seed-start 0] [--budget N] --out FILE.json
   optuna_driver.py latency --samplers random,tpe --sizes 100,500,1000,2000 [--asks 20] --out FILE.json
+  optuna_driver.py multifidelity --methods random_none,tpe_sha,... --seeds 10 [--seed-start 0] \
+      [--budget 8100] --out FILE.json
   optuna_driver.py check [--golden PATH]
 """
 import os
@@ -371,6 +373,144 @@ def cmd_latency(args):
     write_json(args.out, {"schema": "hpo-bench/latency/v1", "meta": meta, "entries": entries})
 
 
+# ---------------------------------------------------------------------------------------------
+# §5 multi-fidelity benchmark on the learning-curve objective of Appendix A
+
+MAX_EPOCHS = 81
+L0 = 1.25
+SIGMA = 0.01
+A_STAR = 0.0343050531668343
+MASK64 = (1 << 64) - 1
+
+
+def splitmix64(key):
+    z = (key + 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def noise_u(seed, trial, epoch):
+    """A.2: u(s, k, t) = (splitmix64(s·2^40 + k·2^20 + t) >> 11) / 2^53."""
+    return (splitmix64((seed << 40) + (trial << 20) + epoch) >> 11) / 2.0 ** 53
+
+
+def lc_asymptote(x):
+    return (_hartmann(A3, P3, x[:3]) + 4) / 4 + 0.1 * (1 - x[3]) ** 2
+
+
+def lc_loss(x, t, seed, trial):
+    a = lc_asymptote(x)
+    c = a + (L0 - a) * math.exp(-t / (1 + 15 * x[3]))
+    return c + SIGMA * math.sqrt(3) * (2 * noise_u(seed, trial, t) - 1)
+
+
+MF_SAMPLERS = {
+    "random": (lambda optuna, s: optuna.samplers.RandomSampler(seed=s), "optuna.samplers.RandomSampler(seed=seed)"),
+    "tpe": (lambda optuna, s: optuna.samplers.TPESampler(seed=s, multivariate=False),
+            "optuna.samplers.TPESampler(seed=seed, multivariate=False) (the univariate Optuna 3.1 defaults of §6)"),
+}
+MF_PRUNERS = {
+    "none": (lambda optuna: optuna.pruners.NopPruner(), "optuna.pruners.NopPruner(): every trial trains 81 epochs"),
+    "median": (lambda optuna: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0, interval_steps=1),
+               "optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0, interval_steps=1) (its defaults)"),
+    "sha": (lambda optuna: optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3,
+                                                                  min_early_stopping_rate=0),
+            "optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3, min_early_stopping_rate=0)"),
+    "hyperband": (lambda optuna: optuna.pruners.HyperbandPruner(min_resource=1, max_resource=MAX_EPOCHS,
+                                                                reduction_factor=3),
+                  "optuna.pruners.HyperbandPruner(min_resource=1, max_resource=81, reduction_factor=3)"),
+}
+
+
+def mf_history(trials, budget):
+    """§5 / A.4 from (x, epochs, last_value) in creation order: incumbent = complete trial with the
+    smallest final value, ties to the lowest k; the run stops at the first end with cum >= budget."""
+    history, cum, incumbent, best_any = [], 0, None, math.inf
+    for k, (x, epochs, last_value) in enumerate(trials):
+        if cum >= budget:
+            break
+        regret = lc_asymptote(x) - A_STAR
+        complete = epochs == MAX_EPOCHS
+        cum += epochs
+        if complete and (incumbent is None or last_value < incumbent[1]):
+            incumbent = (k, last_value, regret)
+        best_any = min(best_any, regret)
+        history.append({"trial": k, "x": list(x), "state": "COMPLETE" if complete else "PRUNED", "epochs": epochs,
+                        "last_value": last_value, "asymptote_regret": regret, "cum_epochs": cum,
+                        "incumbent_trial": incumbent[0] if incumbent else None,
+                        "incumbent_regret": incumbent[2] if incumbent else None, "best_any_regret": best_any})
+    return history
+
+
+def mf_run(optuna, sampler, pruner, seed, budget):
+    """One run: trials one at a time through ask/tell; each epoch is reported and may be pruned,
+    the 81st is told as the final value."""
+    # A fixed study name: HyperbandPruner assigns brackets by a CRC32 of it (a random name by
+    # default), so without it the same seed gives another run.
+    study = optuna.create_study(direction="minimize", sampler=MF_SAMPLERS[sampler][0](optuna, seed),
+                                pruner=MF_PRUNERS[pruner][0](optuna),
+                                study_name=f"multifidelity-{sampler}-{pruner}-{seed}")
+    trials, cum = [], 0
+    while cum < budget:
+        trial = study.ask()
+        x = [trial.suggest_float(f"x{i}", 0.0, 1.0) for i in range(4)]
+        k = trial.number
+        if k != len(trials):
+            die(f"trial number {k} is not the creation order {len(trials)}")
+        for t in range(1, MAX_EPOCHS + 1):
+            value = lc_loss(x, t, seed, k)
+            if t == MAX_EPOCHS:
+                study.tell(trial, value)
+                break
+            trial.report(value, t)
+            if trial.should_prune():
+                study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+                break
+        trials.append((x, t, value))
+        cum += t
+    history = mf_history(trials, budget)
+    return {"sampler": sampler, "pruner": pruner, "seed": seed, "budget_epochs": budget, "n_trials": len(history),
+            "n_complete": sum(h["state"] == "COMPLETE" for h in history), "total_epochs": history[-1]["cum_epochs"],
+            "history": history}
+
+
+def cmd_multifidelity(args):
+    methods = []
+    for name in split_list(args.methods):
+        sampler, _, pruner = name.partition("_")
+        if sampler not in MF_SAMPLERS or pruner not in MF_PRUNERS:
+            die(f"unknown method {name!r}; methods are <sampler>_<pruner> with sampler in {', '.join(MF_SAMPLERS)} "
+                f"and pruner in {', '.join(MF_PRUNERS)}")
+        methods.append((sampler, pruner))
+    if args.seeds < 1 or args.budget < 1:
+        die("--seeds and --budget must be positive")
+    optuna = import_optuna()
+    runs, total = [], len(methods) * args.seeds
+    for sampler, pruner in methods:
+        for seed in range(args.seed_start, args.seed_start + args.seeds):
+            wall = time.perf_counter()
+            run = mf_run(optuna, sampler, pruner, seed, args.budget)
+            run["wall_s"] = time.perf_counter() - wall
+            runs.append(run)
+            last = run["history"][-1]
+            print(f"optuna {sampler}_{pruner} seed {seed}: {run['n_trials']} trials, {run['n_complete']} complete, "
+                  f"incumbent regret {last['incumbent_regret']}, {run['wall_s']:.2f} s [{len(runs)}/{total}]",
+                  file=sys.stderr, flush=True)
+    meta = base_meta(optuna, {})
+    meta["samplers"] = {s: MF_SAMPLERS[s][1] for s in dict.fromkeys(s for s, _ in methods)}
+    meta.update({
+        "objective": "learning-curve v1 (bench-protocol Appendix A)",
+        "max_epochs": MAX_EPOCHS,
+        "a_star": A_STAR,
+        "pruners": {p: MF_PRUNERS[p][1] for p in dict.fromkeys(p for _, p in methods)},
+        "trials": "study.ask(), 4 suggest_float on [0, 1]; epochs t = 1..80 trial.report(loss, t) then "
+                  "trial.should_prune() (pruned: study.tell(state=PRUNED)); epoch 81 study.tell(trial, loss); "
+                  "trial k = trial.number; in-memory storage",
+    })
+    write_json(args.out, {"schema": "hpo-bench/multifidelity/v1", "meta": meta, "runs": runs})
+
+
 def cmd_check(args):
     path = args.golden
     if path is None:
@@ -427,6 +567,12 @@ def main(argv=None):
     lat.add_argument("--sizes", default="100,500,1000,2000")
     lat.add_argument("--asks", type=int, default=20)
     lat.add_argument("--out", required=True)
+    mf = sub.add_parser("multifidelity", help="§5 learning-curve benchmark -> hpo-bench/multifidelity/v1")
+    mf.add_argument("--methods", required=True, help="comma-separated <sampler>_<pruner>, e.g. random_none,tpe_sha")
+    mf.add_argument("--seeds", type=int, default=10)
+    mf.add_argument("--seed-start", type=int, default=0)
+    mf.add_argument("--budget", type=int, default=8100, help="epochs per run (default 8100, §5)")
+    mf.add_argument("--out", required=True)
     sub.add_parser("samplers", help="print, as JSON, each sampler's missing Python modules ([] when it can run)")
     chk = sub.add_parser("check", help="compare the functions with the golden values")
     chk.add_argument("--golden", default=None, help="default: bench/golden-functions.json")
@@ -435,6 +581,8 @@ def main(argv=None):
         cmd_synthetic(args)
     elif args.command == "latency":
         cmd_latency(args)
+    elif args.command == "multifidelity":
+        cmd_multifidelity(args)
     elif args.command == "samplers":
         table = sampler_table(import_optuna())
         print(json.dumps({name: missing for name, (_, _, missing) in table.items()}))

@@ -77,8 +77,14 @@ function styleOf(m: Method): { colour: string; dash: string } {
   return { colour, dash: m.index >= PALETTE.length ? ' stroke-dasharray="6 3"' : '' };
 }
 
+/** Axis titles; a synthetic-function plot's by default. */
+export interface AxisTitles {
+  x: string;
+  y: string;
+}
+
 /** The plot of one function; `series` in legend order. */
-export function plotSvg(fn: string, series: readonly PlotSeries[]): string {
+export function plotSvg(fn: string, series: readonly PlotSeries[], axes: AxisTitles = { x: 'evaluations', y: 'log10 regret' }): string {
   const all = series.flatMap((s) => s.points);
   const xMax = Math.max(2, ...all.map((p) => p.t));
   const lo = all.length === 0 ? -1 : Math.min(...all.map((p) => p.q1));
@@ -96,7 +102,7 @@ export function plotSvg(fn: string, series: readonly PlotSeries[]): string {
 
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img" aria-label="${escapeXml(`${fn}: log10 regret against evaluations`)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" role="img" aria-label="${escapeXml(`${fn}: ${axes.y} against ${axes.x}`)}">`,
     `<title>${escapeXml(fn)}</title>`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${fixed((AREA.left + AREA.right) / 2)}" y="26" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(fn)}</text>`,
@@ -134,8 +140,8 @@ export function plotSvg(fn: string, series: readonly PlotSeries[]): string {
   for (const v of yTicks) out.push(`<text x="${AREA.left - 6}" y="${fixed(sy(v) + 4)}" text-anchor="end">${tickLabel(v, yStep)}</text>`);
   out.push(
     '</g>',
-    `<text x="${fixed((AREA.left + AREA.right) / 2)}" y="${AREA.bottom + 40}" text-anchor="middle" font-size="13">evaluations</text>`,
-    `<text x="18" y="${fixed((AREA.top + AREA.bottom) / 2)}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${fixed((AREA.top + AREA.bottom) / 2)})">log10 regret</text>`,
+    `<text x="${fixed((AREA.left + AREA.right) / 2)}" y="${AREA.bottom + 40}" text-anchor="middle" font-size="13">${escapeXml(axes.x)}</text>`,
+    `<text x="18" y="${fixed((AREA.top + AREA.bottom) / 2)}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${fixed((AREA.top + AREA.bottom) / 2)})">${escapeXml(axes.y)}</text>`,
   );
 
   // Legend: a framed box with one entry per method, then what the marks mean.

@@ -23,12 +23,16 @@ const FLAGS: Record<string, { flags: string; help: string; fallback?: string }> 
   within: { flags: '--within <n>', help: 'functions allowed outside the margin', fallback: '0' },
   better: { flags: '--better <n>', help: 'functions that must be strictly better', fallback: '0' },
   draws: { flags: '--draws <n>', help: 'bootstrap draws', fallback: '10000' },
-  out: { flags: '--out <path>', help: 'where the results go (required)' },
+  methods: { flags: '--methods <list>', help: 'multi-fidelity methods, comma-separated, or all', fallback: 'all' },
+  report: { flags: '--report <file.md>', help: 'also write a Markdown report there, its SVG plots beside it' },
+  from: { flags: '--from <results.json>', help: 'report an earlier result file (.json or .json.gz) instead of running' },
+  out: { flags: '--out <path>', help: 'where the results go (required; a path ending in .gz is gzipped)' },
 };
 
 const SUBCOMMANDS: Record<BenchCommand, { args?: string; help: string; flags: (keyof typeof FLAGS)[] }> = {
   run: { help: 'synthetic functions, several seeds: regret curves', flags: ['algorithms', 'functions', 'seeds', 'seedStart', 'budget', 'settings', 'parallel', 'shard', 'peer', 'out'] },
   latency: { help: 'time of one suggestion against the size of the history', flags: ['algorithms', 'sizes', 'asks', 'warmup', 'prefill', 'peer', 'out'] },
+  multifidelity: { help: 'learning curves with early stopping (protocol §5): incumbent regret against epochs', flags: ['methods', 'seeds', 'seedStart', 'budget', 'peer', 'out', 'report', 'from'] },
   report: { args: '<results...>', help: 'Markdown tables and SVG plots of result files', flags: ['out'] },
   odds: { args: '<results...>', help: 'how often a figure holds on other draws of seeds', flags: ['method', 'against', 'margin', 'within', 'better', 'seeds', 'draws', 'out'] },
 };
@@ -41,9 +45,9 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-/** `scriba bench run|latency|report|odds` (bench-protocol v1). */
+/** `scriba bench run|latency|multifidelity|report|odds` (bench-protocol v1). */
 export function benchCommand(ctx: Context): Command {
-  const command = new Command('bench').description('the benchmark protocol: run, latency, report, odds');
+  const command = new Command('bench').description('the benchmark protocol: run, latency, multifidelity, report, odds');
   for (const [name, sub] of Object.entries(SUBCOMMANDS) as [BenchCommand, (typeof SUBCOMMANDS)[BenchCommand]][]) {
     const c = command.command(name).description(sub.help);
     if (sub.args) c.argument(sub.args);

@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { MULTIFIDELITY_BUDGET, type MultifidelityFile } from '../../bench/multifidelity.js';
+import { multifidelityBench } from '../../bench/multifidelity-bench.js';
+import { SCRIBA_METHODS } from '../../bench/multifidelity-scriba.js';
+import { multifidelityReport } from '../../bench/report/multifidelity.js';
+import { validateMultifidelity } from '../../bench/schema-multifidelity.js';
 import { functionNames } from '../../bench/functions/index.js';
 import { LATENCY_PREFILL, latencySampler, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
@@ -36,12 +42,17 @@ export interface BenchValues {
   within: string;
   better: string;
   draws: string;
+  methods: string;
+  report?: string;
+  from?: string;
 }
 
-export type BenchCommand = 'run' | 'latency' | 'report' | 'odds';
+export type BenchCommand = 'run' | 'latency' | 'multifidelity' | 'report' | 'odds';
 
 /** `scriba bench ...`: the benchmark protocol (bench-protocol v1). `command` is recorded in the results. */
 export async function bench(what: BenchCommand, v: BenchValues, positionals: readonly string[], command: string, io: Io): Promise<number> {
+  if (v.peer !== undefined && v.peer !== 'optuna') throw new ScribaError('invalid-argument', `--peer: the only peer is optuna, got "${v.peer}"`);
+  if (what === 'multifidelity') return multifidelity(v, command, io);
   if (!v.out) throw new ScribaError('invalid-argument', `scriba bench ${what}: --out is required`);
   if (v.peer !== undefined && v.peer !== 'optuna') throw new ScribaError('invalid-argument', `--peer: the only peer is optuna, got "${v.peer}"`);
   switch (what) {
@@ -216,6 +227,59 @@ async function runShard(tasks: ReturnType<typeof syntheticTasks>, shard: string,
     io.err(`${run.sampler} ${run.function} seed ${run.seed}: final regret ${run.regret.at(-1)?.toExponential(2)} after ${run.y.length} evaluations (${run.wall_s?.toFixed(2)} s)`);
   }
   return runs;
+}
+
+/** `scriba bench multifidelity`: run (or, with --from, read) a §7.3 file, and write its report with --report. */
+async function multifidelity(v: BenchValues, command: string, io: Io): Promise<number> {
+  let file: MultifidelityFile;
+  if (v.from) {
+    if (!v.report) throw new ScribaError('invalid-argument', 'scriba bench multifidelity --from: --report says where the report goes');
+    file = await readMultifidelity(v.from);
+  } else {
+    if (!v.out) throw new ScribaError('invalid-argument', 'scriba bench multifidelity: --out is required (or --from with --report)');
+    const all = v.methods === 'all';
+    const methods = all ? [...SCRIBA_METHODS] : list(v.methods, 'methods', SCRIBA_METHODS);
+    const seedStart = count(v['seed-start'], '--seed-start', 0);
+    const seeds = Array.from({ length: count(v.seeds, '--seeds', 1) }, (_, i) => seedStart + i);
+    const budget = v.budget === undefined ? MULTIFIDELITY_BUDGET : count(v.budget, '--budget', 1);
+    file = await multifidelityBench({ methods, allMethods: all, seeds, budget, peer: v.peer === 'optuna', command, log: (line) => io.err(line) });
+    if (file.runs.length === 0) {
+      const why = Object.entries((file.meta.failed ?? {}) as Record<string, string>).map(([m, e]) => `${m}: ${e}`).join('\n');
+      throw new ScribaError('failed-precondition', `scriba bench multifidelity: no method could run here\n${why}`);
+    }
+    const problems = validateMultifidelity(file);
+    if (problems.length > 0) throw new ScribaError('internal', `the multi-fidelity results break their schema:\n${problems.join('\n')}`);
+    writeJson(v.out, file);
+    io.err(`wrote ${file.runs.length} runs to ${v.out} in ${((file.meta.wall_s as number) / 60).toFixed(1)} min`);
+  }
+  if (v.report) {
+    const prefix = basename(v.report).replace(/\.md$/, '');
+    const { markdown, svgs } = multifidelityReport(file, { command, plotPrefix: prefix });
+    mkdirSync(dirname(v.report), { recursive: true });
+    writeFileSync(v.report, markdown);
+    for (const [name, svg] of Object.entries(svgs)) writeFileSync(join(dirname(v.report), name), svg);
+    io.err(`wrote ${v.report} and ${Object.keys(svgs).length} plots`);
+  }
+  return 0;
+}
+
+/** Writes `value` as JSON, gzipped when `path` ends in `.gz` (the multi-fidelity history is tens of MB). */
+function writeJson(path: string, value: unknown): void {
+  const text = `${JSON.stringify(value)}\n`;
+  writeFileSync(path, path.endsWith('.gz') ? gzipSync(text, { level: 9 }) : text);
+}
+
+async function readMultifidelity(path: string): Promise<MultifidelityFile> {
+  let json: unknown;
+  try {
+    const bytes = readFileSync(path);
+    json = JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+  } catch (error) {
+    throw new ScribaError('invalid-argument', `${path}: cannot read a JSON${path.endsWith('.gz') ? ' (gzip)' : ''} file: ${errorMessage(error)}`);
+  }
+  const problems = validateMultifidelity(json);
+  if (problems.length > 0) throw ScribaError.fromIssues(problems.map((message) => ({ path, message })), 'invalid multi-fidelity result file');
+  return json as MultifidelityFile;
 }
 
 /** `--settings name=value,name=value`: Katib algorithm settings for every algorithm of the run. */

@@ -4,10 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { optunaUnavailable } from '../../bench/peer.js';
 import type { LatencyFile, SyntheticFile } from '../../bench/protocol.js';
 import { validateLatency, validateSynthetic } from '../../bench/schema.js';
+import type { MultifidelityFile } from '../../bench/multifidelity.js';
+import { validateMultifidelity } from '../../bench/schema-multifidelity.js';
 
 // A tiny protocol run end to end through the built bin (npm test builds first), with the
 // Optuna peer when it is importable. In CI it must be: .ci/run installs it.
@@ -81,6 +84,33 @@ describe('scriba bench', () => {
     expect(runFile.meta.prefill).toMatch(/^n COMPLETED trials made by the algorithm itself/);
     expect(runFile.entries.map((e) => [e.sampler, e.n_trials, e.ask_s.length])).toEqual([['scriba_cmaes_run', 24, 3]]);
     expect(Object.keys(runFile.meta.samplers)).toEqual(['scriba_cmaes_run']);
+  });
+
+  test('multifidelity: 2 seeds, budget 400, with the Optuna counterparts, a valid §7.3 file and its report', async () => {
+    const out = join(dir, 'mf.json');
+    const report = join(dir, 'mf', 'mf.md');
+    await scriba(['bench', 'multifidelity', '--methods', 'scriba_random_none,scriba_tpe_medianstop', '--seeds', '2', '--budget', '400', '--peer', 'optuna', '--out', out, '--report', report]);
+    const file = JSON.parse(readFileSync(out, 'utf8')) as MultifidelityFile;
+    expect(validateMultifidelity(file)).toEqual([]);
+    const ids = file.runs.map((r) => `${r.engine ?? 'scriba'}:${r.sampler}/${r.pruner}/${r.seed}`);
+    expect(ids.slice(0, 4)).toEqual(['scriba:scriba_random_none/none/0', 'scriba:scriba_random_none/none/1', 'scriba:scriba_tpe_medianstop/medianstop/0', 'scriba:scriba_tpe_medianstop/medianstop/1']);
+    if (!missing) expect(ids.slice(4)).toEqual(['optuna:random/none/0', 'optuna:random/none/1', 'optuna:tpe/median/0', 'optuna:tpe/median/1']);
+    const markdown = readFileSync(report, 'utf8');
+    expect(markdown).toContain('| method | E = 400 | n_trials | n_complete | best_any_regret at 400 |');
+    expect(markdown).toContain('| scriba:scriba_tpe_medianstop | optuna:tpe_median |');
+    expect(existsSync(join(dir, 'mf', 'mf-none.svg'))).toBe(true);
+    // The report again from the file, without running.
+    await scriba(['bench', 'multifidelity', '--from', out, '--report', join(dir, 'again', 'mf.md')]);
+    const again = readFileSync(join(dir, 'again', 'mf.md'), 'utf8');
+    expect(again).toContain('## Incumbent asymptote regret');
+    // Gzipped, written and read back: the same runs and the same tables.
+    const gz = join(dir, 'mf-gz.json.gz');
+    await scriba(['bench', 'multifidelity', '--methods', 'scriba_random_none', '--seeds', '1', '--budget', '200', '--out', gz]);
+    expect(readFileSync(gz).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    const fromGz = JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8')) as MultifidelityFile;
+    expect(validateMultifidelity(fromGz)).toEqual([]);
+    await scriba(['bench', 'multifidelity', '--from', gz, '--report', join(dir, 'gz', 'mf.md')]);
+    expect(readFileSync(join(dir, 'gz', 'mf.md'), 'utf8')).toContain('| scriba:scriba_random_none |');
   });
 
   test('bad arguments name what was expected', async () => {
