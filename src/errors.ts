@@ -4,8 +4,9 @@ import type { ValidationIssue } from './experiment/types.js';
  * The closed set of error codes; each transport maps them in one place (CLI exit code, gRPC status).
  * `store` is a fault of the SQLite store itself (damaged, not a database, read-only, locked,
  * full, unreadable, or a path where no store can be created): the message names the file.
+ * `unavailable`: a service the command needs (the queue's Redis) cannot be reached or refused us.
  */
-export type ErrorCode = 'invalid-argument' | 'failed-precondition' | 'not-found' | 'store' | 'internal';
+export type ErrorCode = 'invalid-argument' | 'failed-precondition' | 'not-found' | 'store' | 'unavailable' | 'internal';
 
 /** Scriba's one error type. `issues` lists every problem found when the error is about input. */
 export class ScribaError extends Error {

@@ -19,6 +19,7 @@ const CODES: Readonly<Record<ErrorCode, grpc.status>> = {
   'failed-precondition': grpc.status.FAILED_PRECONDITION,
   'not-found': grpc.status.NOT_FOUND,
   store: grpc.status.UNAVAILABLE,
+  unavailable: grpc.status.UNAVAILABLE,
   internal: grpc.status.INTERNAL,
 };
 

@@ -21,6 +21,13 @@ export interface TrialRun {
    * the trial has one. The runner shows it to the trial (SCRIBA_CHECKPOINT_DIR).
    */
   checkpointDir?: string;
+  /** Rows of the trial's observation log already recorded: a trial continued after a crash. */
+  recorded?: number;
+  /**
+   * Discards the rows reported so far: the runner runs the trial again from its start
+   * (the queue worker running it was lost), so its log starts over.
+   */
+  discardLogs?(): void;
 }
 
 /**

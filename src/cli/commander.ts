@@ -80,6 +80,8 @@ export const EXIT = {
   usage: 2,
   /** The store itself: damaged, not a database, read-only, locked, full, or not creatable there (sysexits' EX_IOERR). */
   store: 74,
+  /** A service it needs (the queue's Redis) cannot be reached (sysexits' EX_UNAVAILABLE). */
+  unavailable: 69,
   /** A bug of Scriba's (sysexits' EX_SOFTWARE). */
   internal: 70,
 } as const;
@@ -91,6 +93,8 @@ export function exitCode(code: ScribaError['code']): number {
       return EXIT.failed;
     case 'store':
       return EXIT.store;
+    case 'unavailable':
+      return EXIT.unavailable;
     case 'internal':
       return EXIT.internal;
     default:

@@ -10,6 +10,7 @@ import {
   complete,
   counts,
   createState,
+  discardLogs,
   endExhausted,
   finishTrial,
   getTrial,
@@ -66,7 +67,9 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
   const stopped = new Set<string>();
 
   const launch = (trial: TrialRecord): void => {
-    startTrial(state, trial.name);
+    // A trial still Running was left running elsewhere (on a queue worker): the runner re-attaches to it.
+    if (trial.condition !== 'Running') startTrial(state, trial.name);
+    const recorded = state.logs.get(trial.name)?.length ?? 0;
     const controller = new AbortController();
     const report = (logs: readonly MetricLog[]): void => {
       // An early-stopped trial's log ends where the decision was made.
@@ -81,7 +84,15 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
     const done = Promise.resolve()
       .then(() => {
         const checkpointDir = options.checkpointDir?.(trial);
-        return runner.run({ experiment, trial, report, signal: controller.signal, ...(checkpointDir !== undefined ? { checkpointDir } : {}) });
+        return runner.run({
+          experiment,
+          trial,
+          report,
+          signal: controller.signal,
+          recorded,
+          discardLogs: () => discardLogs(state, trial.name),
+          ...(checkpointDir !== undefined ? { checkpointDir } : {}),
+        });
       })
       .catch((error: unknown) => ({ status: 'failed' as const, message: errorMessage(error) }))
       .then((outcome) => {
@@ -95,7 +106,7 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
   };
 
   // A continued experiment first runs the trials it had not finished.
-  for (const trial of state.trials) if (trial.condition === 'Created') launch(trial);
+  for (const trial of state.trials) if (trial.condition === 'Created' || trial.condition === 'Running') launch(trial);
 
   let ended: TerminalCondition | undefined;
   // The algorithm waits for running trials (a Hyperband rung): ask again once one has ended.

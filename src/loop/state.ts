@@ -246,6 +246,14 @@ function recountFailures(state: ExperimentState): void {
   state.recorder?.experimentChanged(state);
 }
 
+/** A running trial starts over where it runs (its queue worker was lost): its observation log so far is discarded. */
+export function discardLogs(state: ExperimentState, name: string): void {
+  const trial = getTrial(state, name);
+  if (isCompleted(trial.condition)) return;
+  state.logs.set(name, []);
+  state.recorder?.logsCleared(state, name);
+}
+
 /**
  * A trial that was running when its runner went away (the process was killed) runs again
  * from the start: its partial observation log is discarded and it is pending once more.
@@ -253,8 +261,7 @@ function recountFailures(state: ExperimentState): void {
 export function requeueTrial(state: ExperimentState, name: string, message: string): void {
   const trial = getTrial(state, name);
   if (isCompleted(trial.condition)) return;
-  state.logs.set(name, []);
-  state.recorder?.logsCleared(state, name);
+  discardLogs(state, name);
   delete trial.startTime;
   appendCondition(state, trial, 'Created', 'TrialRestarted', message);
   state.recorder?.trialChanged(state, trial);
