@@ -12,11 +12,13 @@ import { trialLogs } from './logs.js';
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
 import { serveCommand } from './serve.js';
 import { validateFiles } from './validate-files.js';
+import { getWorkers, runWorker } from './worker.js';
+import { checkQueueUrl } from '../../trials/queue/connection.js';
 
 const FOOTER = `
 The store defaults to ${DEFAULT_DB_PATH}; trials run in its folder, under trials/.
 Exit codes: 0 success (experiment Succeeded), 1 experiment Failed, file invalid or name not found, 2 bad input,
-74 store fault (not a database, damaged, read-only, locked, full), 70 internal error, 128+n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).`;
+69 the queue's Redis unavailable, 74 store fault (not a database, damaged, read-only, locked, full), 70 internal error, 128+n stopped by signal n (130 SIGINT, 143 SIGTERM, 129 SIGHUP).`;
 
 interface RunOptions {
   db: string;
@@ -27,9 +29,15 @@ interface RunOptions {
   maxTrialCount?: string;
   maxParallel?: string;
   killGrace?: string;
+  queue?: string;
 }
 
 function runFlags(o: RunOptions): RunFlags {
+  if (o.queue !== undefined) {
+    // Through a queue the workers own the GPUs and the parallelism.
+    if (o.gpus !== undefined) throw usageError('--gpus: with --queue, GPUs are the workers\' (scriba worker --gpus LIST)');
+    if (o.maxParallel !== undefined) throw usageError('--max-parallel: with --queue, parallelTrialCount and the workers\' --concurrency decide what runs at once');
+  }
   return {
     db: o.db,
     json: o.json === true,
@@ -39,6 +47,7 @@ function runFlags(o: RunOptions): RunFlags {
     ...(o.maxTrialCount !== undefined ? { maxTrialCount: integer(o.maxTrialCount, '--max-trial-count', 1) } : {}),
     ...(o.maxParallel !== undefined ? { maxParallel: integer(o.maxParallel, '--max-parallel', 1) } : {}),
     ...(o.killGrace !== undefined ? { killGraceSeconds: integer(o.killGrace, '--kill-grace', 0) } : {}),
+    ...(o.queue !== undefined ? { queue: checkQueueUrl(o.queue, '--queue') } : {}),
   };
 }
 
@@ -62,7 +71,8 @@ function runOptions(c: Command): Command {
     .option('--gpus <list>', 'GPUs to hand out: 0,1,... | all | none (default: what nvidia-smi lists)')
     .option('--timeout <seconds>', 'wall-clock limit of each trial')
     .option('--kill-grace <seconds>', `time a stopped trial (early stopped, timed out) has between SIGTERM and SIGKILL (default ${KILL_GRACE_MS / 1000})`)
-    .option('--max-parallel <n>', `most trial processes at once, whatever parallelTrialCount says (default ${defaultMaxParallel()}: 4 per CPU, at least 8)`);
+    .option('--max-parallel <n>', `most trial processes at once, whatever parallelTrialCount says (default ${defaultMaxParallel()}: 4 per CPU, at least 8)`)
+    .option('--queue <url>', 'enqueue trials on Redis (redis://[:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS) for scriba worker processes instead of running them here');
 }
 
 /** The whole command line; each action parses, calls one function, and returns its exit code. */
@@ -91,6 +101,36 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
     .action(action(ctx, (name: string, o: Parameters<typeof getFlags>[0]) => getTrials(name, getFlags(o), io)));
   withGetOptions(get.command('trial').description('one trial (-o yaml: with its observation log)').argument('<name>'))
     .action(action(ctx, (name: string, o: Parameters<typeof getFlags>[0]) => getTrial(name, getFlags(o), io)));
+
+  get.command('workers').description('the workers of a queue: GPUs, running trials, last heartbeat')
+    .requiredOption('--queue <url>', 'the Redis of the queue (redis://HOST:PORT)')
+    .option('-o, --output <format>', 'json for JSON')
+    .option('--json', 'the same as -o json')
+    .action(action(ctx, (o: { queue: string; output?: string; json?: boolean }) => {
+      if (o.output !== undefined && o.output !== 'json') throw usageError(`-o ${o.output}: get workers writes a table or -o json`);
+      return getWorkers(checkQueueUrl(o.queue, '--queue'), o.json === true || o.output === 'json', io);
+    }));
+
+  program.command('worker').description('take trials from a Redis queue and run them here (scriba run --queue, tune({ queue }))')
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://[:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS')
+    .option('--gpus <list>', 'GPUs to hand out: 0,1,... | all | none (default: what nvidia-smi lists)')
+    .option('--concurrency <n>', 'trials at once (default: one per GPU, at least 1)')
+    .option('--name <name>', 'the name scriba get workers shows (default HOST-PID)')
+    .option('--objective <module#export>', 'the function in-process trials run (tune({ queue })), e.g. ./train.js#objective')
+    .option('--work-dir <dir>', 'where trial directories go', '.scriba/trials')
+    .option('--lock-seconds <s>', 'how long a trial stays with a worker that stops answering before another worker runs it', '30')
+    .option('--quiet', 'no line per trial started and ended')
+    .action(action(ctx, (o: { queue: string; gpus?: string; concurrency?: string; name?: string; objective?: string; workDir: string; lockSeconds: string; quiet?: boolean }) =>
+      runWorker({
+        queue: checkQueueUrl(o.queue, '--queue'),
+        workDir: o.workDir,
+        quiet: o.quiet === true,
+        lockSeconds: integer(o.lockSeconds, '--lock-seconds', 1),
+        ...(o.gpus !== undefined ? { gpus: o.gpus } : {}),
+        ...(o.concurrency !== undefined ? { concurrency: integer(o.concurrency, '--concurrency', 1) } : {}),
+        ...(o.name !== undefined ? { name: o.name } : {}),
+        ...(o.objective !== undefined ? { objective: o.objective } : {}),
+      }, io)));
 
   const describe = program.command('describe').description('describe experiment NAME | trial NAME');
   describe.command('experiment').description('conditions, counts, best trial, failure causes, settings, parameters').argument('<name>').addOption(dbOption())

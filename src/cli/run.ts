@@ -14,6 +14,9 @@ import type { Io } from './io.js';
 import { readExperimentFile } from './read-experiment.js';
 import { checkLocalRun, defaultMaxParallel, killTrialProcesses, localRunNotice, localRunner } from './local-run.js';
 import { formatSummary, progressLine, summarize } from './output.js';
+import { redact } from '../../trials/queue/connection.js';
+import { createQueueRunner, queueNamespace, type QueueRunner } from '../../trials/queue/producer.js';
+import { gpuRequest, primaryContainer, renderTrial } from '../../trials/template.js';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
@@ -26,6 +29,8 @@ export interface RunFlags {
   maxParallel?: number;
   maxTrialCount?: number;
   killGraceSeconds?: number;
+  /** Enqueue trials on this Redis for `scriba worker` processes instead of running them here. */
+  queue?: string;
 }
 
 /** `scriba run FILE`: a new experiment, or the same one again with new counts (Katib's update rules). */
@@ -41,15 +46,21 @@ export async function runFile(file: string, flags: RunFlags, io: Io): Promise<nu
   }
   const { experiment, issues, warnings } = loadExperiment(read.text);
   for (const warning of warnings) io.err(`${file}: warning: ${formatIssue(warning)}`);
-  const gpuIds = await gpuInventory(flags.gpus, io);
-  if (experiment && issues.length === 0) issues.push(...checkLocalRun(experiment, gpuIds.length));
+  const gpuIds = flags.queue ? [] : await gpuInventory(flags.gpus, io);
+  // Through a queue the GPUs are the workers': a trial waits for a worker with enough of them.
+  if (experiment && issues.length === 0) issues.push(...checkLocalRun(experiment, flags.queue ? Infinity : gpuIds.length));
   if (!experiment || issues.length > 0) {
     for (const issue of issues) io.err(`${file}: ${formatIssue(issue)}`);
     return 2;
   }
   const store = new SqliteStore(flags.db);
   try {
-    const state = openExperiment(store, experiment, { seed: flags.seed ?? freshSeed(), seedGiven: flags.seed !== undefined, source: resolve(file) });
+    const state = openExperiment(store, experiment, {
+      seed: flags.seed ?? freshSeed(),
+      seedGiven: flags.seed !== undefined,
+      source: resolve(file),
+      keepRunning: flags.queue !== undefined,
+    });
     return await execute(state, store, { ...flags, experimentDir: dirname(resolve(file)), gpuIds }, io);
   } finally {
     store.close();
@@ -60,7 +71,7 @@ export async function runFile(file: string, flags: RunFlags, io: Io): Promise<nu
 export async function resumeExperiment(name: string, flags: RunFlags, io: Io): Promise<number> {
   const store = asBadInput(() => new SqliteStore(flags.db, { create: false }));
   try {
-    const state = asBadInput(() => continueExperiment(store, name));
+    const state = asBadInput(() => continueExperiment(store, name, { keepRunning: flags.queue !== undefined }));
     if (flags.maxTrialCount !== undefined && state.outcome) {
       const why = restart(state, { maxTrialCount: flags.maxTrialCount });
       if (why) throw new ScribaError('failed-precondition', `cannot restart ${name}: ${why}`);
@@ -69,7 +80,7 @@ export async function resumeExperiment(name: string, flags: RunFlags, io: Io): P
       store.experimentChanged(state);
     }
     const source = store.source(name);
-    const gpuIds = await gpuInventory(flags.gpus, io);
+    const gpuIds = flags.queue ? [] : await gpuInventory(flags.gpus, io);
     return await execute(state, store, { ...flags, experimentDir: source ? dirname(source) : process.cwd(), gpuIds }, io);
   } finally {
     store.close();
@@ -104,19 +115,20 @@ interface ExecuteOptions extends RunFlags {
   gpuIds: string[];
 }
 
-/** Runs (or continues) an experiment here, with progress, and prints its summary. */
+/** Runs (or continues) an experiment, here or through a queue, with progress, and prints its summary. */
 async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOptions, io: Io): Promise<number> {
   const name = state.experiment.metadata.name;
   const workDir = join(dirname(resolve(store.path)), 'trials');
   const checkpoints = checkpointDirectories(checkpointRoot(dirname(resolve(store.path))), state.experiment);
   store.claim(name);
-  // Processes of trials a killed run left behind; those trials run again from the start.
-  killTrialProcesses(state, workDir);
-  const notice = localRunNotice(state.experiment);
+  const queue = o.queue ? await openQueue(state, o, io) : undefined;
+  // Processes of trials a killed local run left behind; those trials run again from the start.
+  if (!queue) killTrialProcesses(state, workDir);
+  const notice = queue ? undefined : localRunNotice(state.experiment);
   if (notice) io.err(notice);
-  const maxParallel = o.maxParallel ?? defaultMaxParallel();
+  const maxParallel = queue ? undefined : (o.maxParallel ?? defaultMaxParallel());
   const parallel = state.experiment.spec.parallelTrialCount ?? 3;
-  if (parallel > maxParallel) {
+  if (maxParallel !== undefined && parallel > maxParallel) {
     io.err(`scriba: parallelTrialCount ${parallel} is more than this machine runs at once; at most ${maxParallel} trials run together (--max-parallel N to change it)`);
   }
   const live = io.isTTY && !o.json;
@@ -126,16 +138,22 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
     else if (o.json) io.err(progressLine(state));
     else io.out(progressLine(state));
   };
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    killTrialProcesses(state, workDir);
-    // The store says what is true now: the killed trials are pending again, and nobody runs the experiment.
-    for (const trial of state.trials) {
-      if (trial.condition === 'Running') requeueTrial(state, trial.name, `The trial was running when the experiment was stopped (${signal}); it runs again from the start`);
-    }
-    store.release(name);
-    store.close();
-    io.err(`\nscriba: ${signal}: stopped; running trials will run again on \`scriba resume ${name}\``);
-    process.exit(128 + (os.constants.signals[signal] ?? 15));
+    if (stopping) return;
+    stopping = true;
+    // Workers are told to stop their trials (bounded: Redis may be the thing that is gone).
+    const stopped = queue ? Promise.race([queue.stop().catch(() => undefined), sleep(5000)]) : Promise.resolve(killTrialProcesses(state, workDir));
+    void stopped.then(() => {
+      // The store says what is true now: the stopped trials are pending again, and nobody runs the experiment.
+      for (const trial of state.trials) {
+        if (trial.condition === 'Running') requeueTrial(state, trial.name, `The trial was running when the experiment was stopped (${signal}); it runs again from the start`);
+      }
+      store.release(name);
+      store.close();
+      io.err(`\nscriba: ${signal}: stopped; running trials will run again on \`scriba resume ${name}\``);
+      process.exit(128 + (os.constants.signals[signal] ?? 15));
+    });
   };
   // SIGHUP (the terminal closed) stops the run as SIGTERM does, rather than orphaning its trials.
   for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
@@ -145,24 +163,48 @@ async function execute(state: ExperimentState, store: SqliteStore, o: ExecuteOpt
     await runExperiment({
       experiment: state,
       algorithm: getAlgorithm(state.experiment.spec.algorithm?.algorithmName ?? 'random'),
-      maxParallel,
-      runner: localRunner({
-        workDir,
-        gpuIds: o.gpuIds,
-        experimentDir: o.experimentDir,
-        ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}),
-        ...(o.killGraceSeconds !== undefined ? { killGraceMs: o.killGraceSeconds * 1000 } : {}),
-      }),
+      ...(maxParallel !== undefined ? { maxParallel } : {}),
+      runner:
+        queue ??
+        localRunner({
+          workDir,
+          gpuIds: o.gpuIds,
+          experimentDir: o.experimentDir,
+          ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}),
+          ...(o.killGraceSeconds !== undefined ? { killGraceMs: o.killGraceSeconds * 1000 } : {}),
+        }),
       ...(checkpoints ? { checkpointDir: checkpoints } : {}),
       onTrialComplete: progress,
     });
+    // The experiment is over: its keys and jobs leave Redis.
+    if (queue && state.outcome) await queue.cleanup();
   } finally {
     if (ticker) clearInterval(ticker);
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    await queue?.close();
     store.release(name);
   }
   if (live) io.progress('');
   const summary = summarize(state);
   io.out(o.json ? JSON.stringify(summary) : formatSummary(summary));
   return summary.status === 'Succeeded' ? 0 : 1;
+}
+
+/** The queue runner of a `--queue` run: process trials, each on a worker with the GPUs its template asks for. */
+async function openQueue(state: ExperimentState, o: ExecuteOptions, io: Io): Promise<QueueRunner> {
+  const runner = await createQueueRunner({
+    url: o.queue as string,
+    namespace: queueNamespace(state),
+    kind: 'process',
+    gpus: (run) => gpuRequest(primaryContainer(renderTrial(run.experiment, run.trial), run.experiment.spec.trialTemplate?.primaryContainerName)),
+    log: (line) => io.err(line),
+    ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}),
+    ...(o.killGraceSeconds !== undefined ? { killGraceMs: o.killGraceSeconds * 1000 } : {}),
+  });
+  io.err(`scriba: trials go to the queue at ${redact(o.queue as string)}; run them with scriba worker --queue URL on the machines that should`);
+  return runner;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

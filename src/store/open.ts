@@ -12,6 +12,8 @@ export interface OpenOptions {
   seedGiven?: boolean;
   /** The file the experiment came from. */
   source?: string;
+  /** Trials left Running stay Running (they run on queue workers, and the queue runner re-attaches to them). */
+  keepRunning?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ function openOrCreate(store: SqliteStore, experiment: Experiment, o: OpenOptions
     store.claim(name);
     return state;
   }
-  const state = continueExperiment(store, name);
+  const state = continueExperiment(store, name, { keepRunning: o.keepRunning === true });
   const changed = specChanges(state.experiment, experiment);
   if (changed.length > 0) {
     throw new ScribaError(
@@ -65,14 +67,16 @@ function openOrCreate(store: SqliteStore, experiment: Experiment, o: OpenOptions
 
 /**
  * The stored experiment, ready to go on: refused while another live process runs it;
- * trials that were running when the last run stopped are queued to run again from the start.
+ * trials that were running when the last run stopped are queued to run again from the start,
+ * unless `keepRunning` (a queue run: they may still be running on workers).
  */
-export function continueExperiment(store: SqliteStore, name: string): ExperimentState {
+export function continueExperiment(store: SqliteStore, name: string, o: { keepRunning?: boolean } = {}): ExperimentState {
   // Claimed before it is read, in one transaction with the caller's: a process that loses the
   // race never sees (or runs) a state another process is changing.
   return store.atomically(() => {
     store.claim(name);
-    return requeued(store.loadState(name));
+    const state = store.loadState(name);
+    return o.keepRunning ? state : requeued(state);
   });
 }
 

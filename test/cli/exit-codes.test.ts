@@ -12,5 +12,5 @@ test("the README's table lists every exit code of the CLI, signals included", ()
 });
 
 test('each error code has its exit code', () => {
-  expect([exitCode('not-found'), exitCode('invalid-argument'), exitCode('failed-precondition'), exitCode('store'), exitCode('internal')]).toEqual([1, 2, 2, 74, 70]);
+  expect([exitCode('not-found'), exitCode('invalid-argument'), exitCode('failed-precondition'), exitCode('store'), exitCode('unavailable'), exitCode('internal')]).toEqual([1, 2, 2, 74, 69, 70]);
 });

@@ -13,11 +13,11 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
 import { errorMessage } from '../../src/errors.js';
-import type { TrialOutcome } from '../../src/loop/state.js';
+import type { ExperimentState, TrialOutcome } from '../../src/loop/state.js';
 import type { TrialRun, TrialRunner } from '../types.js';
 import { connectRedis } from './connection.js';
 import { liveWorkers } from './fleet.js';
-import { experimentKeys, jobId, PREFIX, runKey, STOP_CHANNEL, stopMessage, trialQueueName } from './keys.js';
+import { experimentKeys, experimentNamespace, jobId, PREFIX, runKey, STOP_CHANNEL, stopMessage, trialQueueName } from './keys.js';
 import { decodeEvent, JOB_VERSION, parseResult, type QueueEvent, type TrialJob } from './messages.js';
 
 export interface QueueRunnerOptions {
@@ -43,6 +43,12 @@ export interface QueueRunner extends TrialRunner {
   /** Removes the experiment's keys and the jobs left in the queues (at the experiment's end). */
   cleanup(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The namespace of a stored experiment: its name and its creation time. */
+export function queueNamespace(state: ExperimentState): string {
+  const created = state.conditions.find((c) => c.type === 'Created')?.lastTransitionTime ?? '';
+  return experimentNamespace(state.experiment.metadata.name, created);
 }
 
 /** A lost job is enqueued again at most this many times before its trial fails. */

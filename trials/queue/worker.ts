@@ -49,10 +49,13 @@ export interface QueueWorkerOptions {
   /** Offered to process trials as SCRIBA_EXPERIMENT_DIR (their files are on this machine). Default the working directory. */
   experimentDir?: string;
   log?: (line: string) => void;
+  /** A line when a trial starts and when it ends (`scriba worker` prints them unless --quiet). */
+  onTrial?: (line: string) => void;
 }
 
 export interface QueueWorker {
   readonly name: string;
+  readonly concurrency: number;
   /** Trials finished (any outcome) since the start. */
   readonly finished: number;
   /** Stops taking jobs, stops the running trials (their jobs go back to the queue) and disconnects. */
@@ -146,6 +149,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         outcome = { status: 'earlyStopped' };
       } else {
         await emit(data.ns, { kind: 'start', trial: trialName, run: data.run, attempt, worker: name });
+        options.onTrial?.(`trial ${trialName} (experiment ${data.experiment.metadata.name}): started${lease.ids.length > 0 ? ` on GPU ${lease.ids.join(',')}` : ''}`);
         const report = (logs: readonly MetricLog[]): void => {
           if (logs.length === 0 || entry.why === 'lost' || entry.why === 'closing') return;
           const event: QueueEvent = { kind: 'logs', trial: trialName, run: data.run, attempt, seq: rows, logs: [...logs] };
@@ -182,6 +186,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         .xadd(keys.events, '*', ...encodeEvent({ kind: 'end', trial: trialName, run: data.run, attempt, outcome, rows }))
         .exec();
       finished++;
+      options.onTrial?.(`trial ${trialName} (experiment ${data.experiment.metadata.name}): ${describeOutcome(outcome)}`);
       return result;
     } finally {
       running.delete(message);
@@ -264,6 +269,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   return {
     name,
+    concurrency,
     get finished() {
       return finished;
     },
@@ -279,6 +285,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+function describeOutcome(outcome: TrialOutcome): string {
+  if (outcome.status === 'failed') return `failed: ${outcome.message}`;
+  return outcome.status === 'earlyStopped' ? 'early stopped' : 'completed';
 }
 
 function failing(message: string): TrialRunner {
