@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +14,10 @@ import { toResult, toTrialResult, type ExperimentResult, type TrialResult } from
 import type { ParameterValues, SearchSpaceOptions } from './search.js';
 import { openStored } from './stored.js';
 import { checkTimeout, timeoutStop } from './timeout.js';
+import { checkQueueUrl } from '../../trials/queue/connection.js';
+import { experimentNamespace } from '../../trials/queue/keys.js';
+import { createQueueRunner, queueNamespace, type QueueRunner } from '../../trials/queue/producer.js';
+import { errorMessage } from '../errors.js';
 
 export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> extends StudyOptions<S> {
   /**
@@ -50,9 +55,17 @@ export interface TuneOptions<S extends SearchSpaceOptions = SearchSpaceOptions> 
    * Recorded with the experiment, so it cannot change afterwards. Needs `store`.
    */
   resumePolicy?: 'LongRunning' | 'Never';
+  /**
+   * A Redis URL (`redis://HOST:PORT[/DB]`, `rediss://` for TLS, `redis://:PASSWORD@...`): trials
+   * are enqueued there and run by `scriba worker --queue URL --objective MODULE#EXPORT`
+   * processes, which load the objective from its module; this process only suggests and
+   * records. The objective given here must be the same function (the name is checked), so
+   * export it from a module that both this program and the workers import.
+   */
+  queue?: string;
 }
 
-const TUNE_OPTION_KEYS: readonly string[] = [...STUDY_OPTION_KEYS, 'objective', 'onTrialComplete', 'timeout', 'trialTimeout', 'store', 'resumePolicy'];
+const TUNE_OPTION_KEYS: readonly string[] = [...STUDY_OPTION_KEYS, 'objective', 'onTrialComplete', 'timeout', 'trialTimeout', 'store', 'resumePolicy', 'queue'];
 const RESUME_POLICIES = ['LongRunning', 'Never'];
 
 /**
@@ -74,7 +87,7 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
   if (typeof options?.objective !== 'function') {
     issues.push({ path: 'objective', message: 'expected a function (parameters, context) => metrics' });
   }
-  issues.push(...checkTimeout(options?.timeout), ...checkTimeout(options?.trialTimeout, 'trialTimeout'), ...checkStoreOptions(options));
+  issues.push(...checkTimeout(options?.timeout), ...checkTimeout(options?.trialTimeout, 'trialTimeout'), ...checkStoreOptions(options), ...checkQueueOption(options?.queue));
   const usesStore = typeof options?.store === 'string';
   const { experiment, algorithm, seed } = prepareStudy(options, {
     knownKeys: TUNE_OPTION_KEYS,
@@ -86,28 +99,55 @@ export async function tune<S extends SearchSpaceOptions>(options: TuneOptions<S>
   // PBT's checkpoints: beside the store, or in a temporary folder that ends with the call.
   const scratch = !store && checkpointMount(experiment) !== undefined ? mkdtempSync(join(tmpdir(), 'scriba-checkpoints-')) : undefined;
   const checkpoints = checkpointDirectories(store ? checkpointRoot(dirname(resolve(store.path))) : (scratch ?? ''), experiment);
+  let queue: QueueRunner | undefined;
   try {
     const name = experiment.metadata.name;
-    const stored = store && openStored(store, experiment, { seed, seedGiven: options.seed !== undefined });
+    const timeoutMs = options.trialTimeout !== undefined ? { timeoutMs: options.trialTimeout * 1000 } : {};
+    const stored = store && openStored(store, experiment, { seed, seedGiven: options.seed !== undefined, keepRunning: options.queue !== undefined });
     store?.claim(name);
+    const objective = options.objective as Objective;
+    if (options.queue !== undefined) {
+      queue = await createQueueRunner({
+        url: options.queue,
+        // A stored experiment keeps its namespace across calls (its running trials are re-attached).
+        namespace: stored ? queueNamespace(stored) : experimentNamespace(name, randomUUID()),
+        kind: 'function',
+        ...(objective.name ? { objective: objective.name } : {}),
+        ...timeoutMs,
+      });
+    }
     const onTrialComplete = options.onTrialComplete;
     const state = await runExperiment({
       experiment: stored ?? experiment,
       algorithm,
       seed,
-      runner: createFunctionRunner(options.objective as Objective, options.trialTimeout !== undefined ? { timeoutMs: options.trialTimeout * 1000 } : {}),
+      runner: queue ?? createFunctionRunner(objective, timeoutMs),
       ...(options.timeout !== undefined ? { stop: timeoutStop(options.timeout) } : {}),
       ...(checkpoints ? { checkpointDir: checkpoints } : {}),
       ...(onTrialComplete
         ? { onTrialComplete: (trial: TrialRecord, s: ExperimentState) => onTrialComplete(toTrialResult(s, trial) as TrialResult<P>) }
         : {}),
     });
+    // The experiment's keys and jobs leave Redis (after a timeout no trial is left running).
+    if (queue && state.outcome) await queue.cleanup();
     return toResult(state) as ExperimentResult<P>;
   } finally {
+    await queue?.close();
     // Also when the objective or onTrialComplete threw: nothing runs the experiment any more.
     store?.release(experiment.metadata.name);
     store?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function checkQueueOption(queue: unknown): ValidationIssue[] {
+  if (queue === undefined) return [];
+  if (typeof queue !== 'string') return [{ path: 'queue', message: `expected a redis:// or rediss:// URL, got ${JSON.stringify(queue)}` }];
+  try {
+    checkQueueUrl(queue, 'queue');
+    return [];
+  } catch (error) {
+    return [{ path: 'queue', message: errorMessage(error).replace(/^queue: /, '') }];
   }
 }
 
