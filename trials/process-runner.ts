@@ -351,7 +351,18 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The last lines a failed trial printed. Node's report of an uncaught error ends with its
+ * stack and a `Node.js vX.Y.Z` line; there the excerpt ends at the error's own line
+ * (`Error: Cannot find module '...'`), which is what identical failures share.
+ */
 function lastLines(output: string, count = 5): string {
-  const lines = output.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-count);
+  let all = output.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (/^Node\.js v\d+\.\d+/.test(all.at(-1) ?? '')) {
+    all = all.slice(0, -1);
+    const error = all.findLastIndex((l) => /^(?:Uncaught )?[\w$.]*(?:Error|Exception)\b/.test(l));
+    if (error >= 0) all = all.slice(0, error + 1);
+  }
+  const lines = all.slice(-count);
   return lines.length === 0 ? '' : `; last output:\n${lines.map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l)).join('\n')}`;
 }

@@ -118,9 +118,10 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
     .option('--name <name>', 'the name scriba get workers shows (default HOST-PID)')
     .option('--objective <module#export>', 'the function in-process trials run (tune({ queue })), e.g. ./train.js#objective')
     .option('--work-dir <dir>', 'where trial directories go', '.scriba/trials')
+    .option('--experiment-dir <dir>', "SCRIBA_EXPERIMENT_DIR of process trials (default: the Experiment file's folder where it exists here, else the working directory)")
     .option('--lock-seconds <s>', 'how long a trial stays with a worker that stops answering before another worker runs it', '30')
     .option('--quiet', 'no line per trial started and ended')
-    .action(action(ctx, (o: { queue: string; gpus?: string; concurrency?: string; name?: string; objective?: string; workDir: string; lockSeconds: string; quiet?: boolean }) =>
+    .action(action(ctx, (o: { queue: string; gpus?: string; concurrency?: string; name?: string; objective?: string; workDir: string; experimentDir?: string; lockSeconds: string; quiet?: boolean }) =>
       runWorker({
         queue: checkQueueUrl(o.queue, '--queue'),
         workDir: o.workDir,
@@ -130,6 +131,7 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
         ...(o.concurrency !== undefined ? { concurrency: integer(o.concurrency, '--concurrency', 1) } : {}),
         ...(o.name !== undefined ? { name: o.name } : {}),
         ...(o.objective !== undefined ? { objective: o.objective } : {}),
+        ...(o.experimentDir !== undefined ? { experimentDir: o.experimentDir } : {}),
       }, io)));
 
   const describe = program.command('describe').description('describe experiment NAME | trial NAME');

@@ -198,6 +198,7 @@ async function openQueue(state: ExperimentState, o: ExecuteOptions, io: Io): Pro
     kind: 'process',
     gpus: (run) => gpuRequest(primaryContainer(renderTrial(run.experiment, run.trial), run.experiment.spec.trialTemplate?.primaryContainerName)),
     log: (line) => io.err(line),
+    experimentDir: o.experimentDir,
     ...(o.timeoutSeconds !== undefined ? { timeoutMs: o.timeoutSeconds * 1000 } : {}),
     ...(o.killGraceSeconds !== undefined ? { killGraceMs: o.killGraceSeconds * 1000 } : {}),
   });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Objective } from '../../trials/function-runner.js';
@@ -17,6 +17,7 @@ export interface WorkerFlags {
   name?: string;
   objective?: string;
   workDir: string;
+  experimentDir?: string;
   lockSeconds?: number;
   quiet: boolean;
 }
@@ -32,6 +33,7 @@ export async function runWorker(flags: WorkerFlags, io: Io): Promise<number> {
     ...(flags.name !== undefined ? { name: flags.name } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
     ...(objective ? { objective } : {}),
+    ...(flags.experimentDir !== undefined ? { experimentDir: checkDir(flags.experimentDir) } : {}),
     ...(flags.lockSeconds !== undefined ? { lockMs: flags.lockSeconds * 1000 } : {}),
     log: (line) => io.err(line),
     ...(flags.quiet ? {} : { onTrial: (line: string) => io.err(line) }),
@@ -127,4 +129,10 @@ export function describeGpus(gpus: readonly GpuInfo[]): string {
     groups.set(label, [...(groups.get(label) ?? []), g.index]);
   }
   return [...groups].map(([label, ids]) => (label ? `${ids.length}× ${label}` : ids.join(','))).join(', ');
+}
+
+function checkDir(dir: string): string {
+  const path = resolve(dir);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new ScribaError('invalid-argument', `--experiment-dir: ${dir} is not a folder`);
+  return path;
 }

@@ -37,7 +37,7 @@ import { appendFileSync, existsSync } from 'node:fs';
 const [x, dir, steps, gate, stepMs] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const name = process.env.KATIB_TRIAL_NAME;
-appendFileSync(dir + '/starts', JSON.stringify({ name, pid: process.pid, gpus: process.env.CUDA_VISIBLE_DEVICES ?? '', t: Date.now() }) + '\n');
+appendFileSync(dir + '/starts', JSON.stringify({ name, pid: process.pid, gpus: process.env.CUDA_VISIBLE_DEVICES ?? '', experimentDir: process.env.SCRIBA_EXPERIMENT_DIR, t: Date.now() }) + '\n');
 while (gate !== '-' && !existsSync(gate)) await sleep(20);
 for (let s = 1; s <= Number(steps); s++) {
   console.log('loss=' + x + ' step=' + s);
@@ -118,7 +118,7 @@ function scriba(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return exec(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 120_000 });
 }
 
-function records(file: string): Array<{ name: string; pid: number; gpus: string; t: number }> {
+function records(file: string): Array<{ name: string; pid: number; gpus: string; experimentDir?: string; t: number }> {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 }
 
@@ -140,6 +140,8 @@ describe('scriba run --queue with scriba worker processes', { timeout: 120_000 }
     const starts = records(join(dir, 'starts'));
     expect(new Set(starts.map((s) => s.name)).size).toBe(8);
     expect(starts).toHaveLength(8);
+    // The workers run in another folder; the trials still get the Experiment file's folder.
+    for (const s of starts) expect(s.experimentDir).toBe(dir);
     const fleet = JSON.parse((await scriba(['get', 'workers', '--queue', redis.url, '-o', 'json'])).stdout) as Array<{ name: string; alive: boolean }>;
     expect(fleet.map((w) => [w.name, w.alive])).toEqual([['w1', true], ['w2', true]]);
     const table = (await scriba(['get', 'workers', '--queue', redis.url])).stdout;

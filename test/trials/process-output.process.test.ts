@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Experiment } from '../../src/experiment/types.js';
 import type { MetricLog, TrialRecord } from '../../src/trial/types.js';
 import { createCollector } from '../../metrics-collector/index.js';
+import { failureKey } from '../../src/loop/failures.js';
 import { createProcessRunner, trialDirectory, type CollectorFactory, type ProcessRunnerOptions } from '../../trials/process-runner.js';
 import { makeExperiment } from '../support/experiment.js';
 import { isAlive, until } from '../support/processes.js';
@@ -104,5 +105,16 @@ describe('process runner: trial output', () => {
       message: `cannot write trial output to ${path}: no such file or directory`,
     });
     expect(existsSync(path)).toBe(false);
+  });
+
+  it("a Node program's uncaught error is the failure's last line, not Node's version trailer", async () => {
+    const { run } = setup();
+    const missing = join(tmp, 'train-missing.mjs');
+    const outcome = await run(`exec node ${missing}`);
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'TrialFailed' });
+    const message = (outcome as { message: string }).message;
+    expect(message).toMatch(/^exit code 1; last output:\n/);
+    expect(message).not.toContain('Node.js v');
+    expect(failureKey(message)).toBe(`exit code 1: Error: Cannot find module '${missing}'`);
   });
 });

@@ -28,6 +28,8 @@ export interface TrialJob {
   killGraceMs?: number;
   /** PBT's checkpoint directory: a path the worker must see too (a shared file system). */
   checkpointDir?: string;
+  /** The folder of the controller's Experiment file (SCRIBA_EXPERIMENT_DIR), where the worker has it too. */
+  experimentDir?: string;
 }
 
 /** A job's data, checked; throws an Error naming the first bad field. */
@@ -55,7 +57,7 @@ export function parseTrialJob(data: unknown): TrialJob {
   for (const field of ['timeoutMs', 'killGraceMs'] as const) {
     if (d[field] !== undefined && !(typeof d[field] === 'number' && (d[field] as number) > 0)) bad(field, 'a positive number of milliseconds');
   }
-  for (const field of ['objective', 'checkpointDir'] as const) {
+  for (const field of ['objective', 'checkpointDir', 'experimentDir'] as const) {
     if (d[field] !== undefined && typeof d[field] !== 'string') bad(field, 'a string');
   }
   return d as unknown as TrialJob;

@@ -31,6 +31,8 @@ export interface QueueRunnerOptions {
   gpus?: (run: TrialRun) => number;
   timeoutMs?: number;
   killGraceMs?: number;
+  /** The folder of the Experiment file, offered to process trials as SCRIBA_EXPERIMENT_DIR. */
+  experimentDir?: string;
   /** How often jobs in flight are checked (lost with Redis, failed in the queue). Default 1 s. */
   checkMs?: number;
   /** Notices for the user: a lost job enqueued again, a trial no worker can take. */
@@ -111,6 +113,7 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
       ...(f.run.checkpointDir !== undefined ? { checkpointDir: f.run.checkpointDir } : {}),
+      ...(options.experimentDir !== undefined ? { experimentDir: options.experimentDir } : {}),
     };
     const waiting = [...flights.values()].filter((x) => !x.started).length;
     await redis.hset(keys.runs, trial.name, JSON.stringify({ run: f.token, gpus: f.gpus }));

@@ -13,6 +13,7 @@
  *   const worker = await startQueueWorker({ url, workDir: '.scriba/trials', gpus });
  *   await worker.close(); // running trials go back to the queue for another worker
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { createCollector } from '../../metrics-collector/collector.js';
@@ -46,7 +47,11 @@ export interface QueueWorkerOptions {
   lockMs?: number;
   /** Default 2 s. */
   heartbeatMs?: number;
-  /** Offered to process trials as SCRIBA_EXPERIMENT_DIR (their files are on this machine). Default the working directory. */
+  /**
+   * Offered to process trials as SCRIBA_EXPERIMENT_DIR. Default: the controller's folder of
+   * the Experiment file when it exists here (one machine, or a shared file system), else the
+   * working directory.
+   */
   experimentDir?: string;
   log?: (line: string) => void;
   /** A line when a trial starts and when it ends (`scriba worker` prints them unless --quiet). */
@@ -206,11 +211,23 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       workDir: options.workDir,
       gpus: createGpuPool(lease.ids),
       collector: (spec, report) => createCollector(spec, report),
-      inject: { SCRIBA_EXPERIMENT_DIR: options.experimentDir ?? process.cwd() },
+      inject: { SCRIBA_EXPERIMENT_DIR: experimentDirFor(data) },
       reaper,
       killGraceMs: data.killGraceMs ?? KILL_GRACE_MS,
       ...(data.timeoutMs !== undefined ? { timeoutMs: data.timeoutMs } : {}),
     });
+  };
+
+  const missingDirs = new Set<string>();
+  const experimentDirFor = (data: TrialJob): string => {
+    if (options.experimentDir !== undefined) return options.experimentDir;
+    const theirs = data.experimentDir;
+    if (theirs === undefined || existsSync(theirs)) return theirs ?? process.cwd();
+    if (!missingDirs.has(theirs)) {
+      missingDirs.add(theirs);
+      log(`scriba worker: experiment ${data.experiment.metadata.name}: its folder ${theirs} is not on this machine; its trials get SCRIBA_EXPERIMENT_DIR=${process.cwd()} (--experiment-dir DIR to choose)`);
+    }
+    return process.cwd();
   };
 
   const stopRun = (entry: Running | undefined, why: Running['why']): void => {
