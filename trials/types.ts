@@ -23,6 +23,8 @@ export interface TrialRun {
   checkpointDir?: string;
   /** Rows of the trial's observation log already recorded: a trial continued after a crash. */
   recorded?: number;
+  /** The trial was left Running by an earlier controller: a queue runner re-attaches to its job. */
+  reattach?: boolean;
   /**
    * Discards the rows reported so far: the runner runs the trial again from its start
    * (the queue worker running it was lost), so its log starts over.

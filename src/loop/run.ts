@@ -68,7 +68,8 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
 
   const launch = (trial: TrialRecord): void => {
     // A trial still Running was left running elsewhere (on a queue worker): the runner re-attaches to it.
-    if (trial.condition !== 'Running') startTrial(state, trial.name);
+    const reattach = trial.condition === 'Running';
+    if (!reattach) startTrial(state, trial.name);
     const recorded = state.logs.get(trial.name)?.length ?? 0;
     const controller = new AbortController();
     const report = (logs: readonly MetricLog[]): void => {
@@ -90,6 +91,7 @@ export async function runExperiment(options: RunOptions): Promise<ExperimentStat
           report,
           signal: controller.signal,
           recorded,
+          ...(reattach ? { reattach } : {}),
           discardLogs: () => discardLogs(state, trial.name),
           ...(checkpointDir !== undefined ? { checkpointDir } : {}),
         });

@@ -116,7 +116,8 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
       ...(options.experimentDir !== undefined ? { experimentDir: options.experimentDir } : {}),
     };
     const waiting = [...flights.values()].filter((x) => !x.started).length;
-    await redis.hset(keys.runs, trial.name, JSON.stringify({ run: f.token, gpus: f.gpus }));
+    // Not awaited: the next command on this connection runs after it, and a failure shows in the add's.
+    void redis.hset(keys.runs, trial.name, JSON.stringify({ run: f.token, gpus: f.gpus })).catch(() => undefined);
     await queue(f.gpus).add('trial', data, {
       jobId: jobId(ns, trial.name, f.token),
       priority: Math.min(waiting, 2 ** 21 - 1) || 1,
@@ -261,7 +262,8 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
       flights.set(name, f);
       const onAbort = (): void => void stopFlight(f).catch((error: unknown) => log(`scriba: stopping trial ${name}: ${errorMessage(error)}`));
       try {
-        if (!(await attach(f))) await enqueue(f);
+        // Only a trial an earlier controller left Running can have a job already.
+        if (!(run.reattach === true && (await attach(f)))) await enqueue(f);
         if (run.signal.aborted) onAbort();
         else run.signal.addEventListener('abort', onAbort, { once: true });
         return await ended;

@@ -138,7 +138,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const keys = experimentKeys(data.ns);
     const trialName = data.trial.name;
     const attempt = job.attemptsStarted;
-    const recorded = parseResult(await redis.hget(keys.results, trialName));
+    // One round trip: the recorded result, and whether the trial was stopped before it started.
+    const [[, resultText], [, stoppedEarly]] = (await redis.pipeline().hget(keys.results, trialName).sismember(keys.stops, runKey(trialName, data.run)).exec()) as [[null, string | null], [null, number]];
+    const recorded = parseResult(resultText);
     if (recorded?.run === data.run) {
       // Delivered again after its result was recorded: say it again, run nothing.
       await emit(data.ns, { kind: 'end', trial: trialName, run: data.run, attempt: recorded.attempt, outcome: recorded.outcome, rows: recorded.rows });
@@ -150,10 +152,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     try {
       let outcome: TrialOutcome;
       let rows = 0;
-      if (await redis.sismember(keys.stops, runKey(trialName, data.run))) {
+      if (stoppedEarly === 1) {
         outcome = { status: 'earlyStopped' };
       } else {
-        await emit(data.ns, { kind: 'start', trial: trialName, run: data.run, attempt, worker: name });
+        // Not awaited: commands on one connection run in order, so the start precedes every row.
+        emit(data.ns, { kind: 'start', trial: trialName, run: data.run, attempt, worker: name }).catch((error: unknown) => log(`scriba worker: trial ${trialName}: sending its start: ${errorMessage(error)}`));
         options.onTrial?.(`trial ${trialName} (experiment ${data.experiment.metadata.name}): started${lease.ids.length > 0 ? ` on GPU ${lease.ids.join(',')}` : ''}`);
         const report = (logs: readonly MetricLog[]): void => {
           if (logs.length === 0 || entry.why === 'lost' || entry.why === 'closing') return;
