@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { trialDirectory } from '../../trials/process-runner.js';
+import { purgeExperiment, queueNamespace } from '../../trials/queue/producer.js';
 import { ScribaError } from '../errors.js';
 import { notFound, withStore } from './get.js';
 import type { Io } from './io.js';
@@ -8,6 +9,8 @@ import type { Io } from './io.js';
 export interface DeleteFlags {
   db: string;
   ignoreNotFound: boolean;
+  /** The queue it ran through: its trials still on workers stop, and its jobs and keys leave Redis. */
+  queue?: string;
 }
 
 /**
@@ -15,8 +18,9 @@ export interface DeleteFlags {
  * refused while a live process runs it. With --ignore-not-found, a missing experiment
  * (or store) is not an error, as in kubectl.
  */
-export function deleteExperiment(name: string, flags: DeleteFlags, io: Io): number {
+export async function deleteExperiment(name: string, flags: DeleteFlags, io: Io): Promise<number> {
   try {
+    if (flags.queue !== undefined) await purgeQueue(name, flags.db, flags.queue, io);
     return withStore(flags.db, (store) => {
       // Checked and deleted in one transaction: a run that claims it meanwhile waits, then finds nothing.
       store.atomically(() => {
@@ -37,4 +41,19 @@ export function deleteExperiment(name: string, flags: DeleteFlags, io: Io): numb
     if (flags.ignoreNotFound && error instanceof ScribaError && error.code === 'not-found') return 0;
     throw error;
   }
+}
+
+/** Before the store forgets the experiment: what of it is on the queue (the store knows its namespace). */
+async function purgeQueue(name: string, db: string, url: string, io: Io): Promise<void> {
+  const state = withStore(db, (store) => {
+    if (!store.hasExperiment(name)) throw notFound('experiments', name, store.path);
+    const owner = store.liveOwner(name);
+    if (owner !== undefined) {
+      throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}; stop it (Ctrl-C or kill ${owner}) before deleting it`);
+    }
+    return store.loadState(name);
+  });
+  const { stopped, stillActive } = await purgeExperiment(url, queueNamespace(state));
+  if (stopped > 0) io.err(`scriba: stopped ${stopped} trial${stopped === 1 ? '' : 's'} of ${name} still running on workers`);
+  if (stillActive > 0) io.err(`scriba: ${stillActive} of them did not stop within 30 s; their workers may still write to Redis`);
 }

@@ -143,7 +143,9 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
   const remove = program.command('delete').description('delete experiment NAME: its trials, logs and trial directories');
   remove.command('experiment').description('the experiment, its trials, observation logs and trial directories').argument('<name>').addOption(dbOption())
     .option('--ignore-not-found', 'a missing experiment is not an error')
-    .action(action(ctx, (name: string, o: { db: string; ignoreNotFound?: boolean }) => deleteExperiment(name, { db: o.db, ignoreNotFound: o.ignoreNotFound === true }, io)));
+    .option('--queue <url>', 'the Redis it ran through (scriba run --queue): its trials still on workers stop, its jobs and keys go')
+    .action(action(ctx, (name: string, o: { db: string; ignoreNotFound?: boolean; queue?: string }) =>
+      deleteExperiment(name, { db: o.db, ignoreNotFound: o.ignoreNotFound === true, ...(o.queue !== undefined ? { queue: checkQueueUrl(o.queue, '--queue') } : {}) }, io)));
 
   program.command('logs').description("what a trial's process printed").argument('<trial>').addOption(dbOption())
     .option('-f, --follow', 'keep printing until the trial ends')

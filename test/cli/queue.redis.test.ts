@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, ROOT, tempDirForFile } from '../support/cli.js';
 import { isAlive, until } from '../support/processes.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
+import { connectRedis } from '../../trials/queue/connection.js';
 
 // `scriba run --queue` and `scriba worker` as a user runs them: the built bin, real trial
 // processes, a real SQLite file and a real redis-server (no persistence) on a free port.
@@ -219,6 +220,31 @@ describe('scriba run --queue with scriba worker processes', { timeout: 120_000 }
     expect(names).toHaveLength(4);
     expect(new Set(names).size).toBe(4);
     for (const t of await trialsOf(db, 'controller-killed')) expect(t.condition).toBe('Succeeded');
+  });
+
+  test('delete experiment --queue after kill -9 of the controller: its trials on the worker stop, its keys go', async () => {
+    const dir = folder('delete');
+    await worker(dir, ['--name', 'deleting', '--concurrency', '2']);
+    const file = experimentFile(dir, { name: 'deleted-live', trials: 4, parallel: 2, steps: 2, gate: join(dir, 'never') });
+    const db = join(dir, 'delete.db');
+    const controller = spawn(process.execPath, [BIN, 'run', file, '--db', db, '--queue', redis.url, '--json'], { cwd: ROOT, stdio: 'ignore' });
+    children.push(controller);
+    await until(() => records(join(dir, 'starts')).length === 2);
+    controller.kill('SIGKILL');
+    await new Promise((r) => controller.once('exit', r));
+    const { stderr, stdout } = await scriba(['delete', 'experiment', 'deleted-live', '--db', db, '--queue', redis.url]);
+    expect(stderr).toContain('stopped 2 trials of deleted-live still running on workers');
+    expect(stdout).toContain('experiment "deleted-live" deleted');
+    for (const s of records(join(dir, 'starts'))) await until(() => !isAlive(s.pid));
+    const client = await connectRedis(redis.url);
+    try {
+      expect(await client.keys('scriba:exp:deleted-live.*')).toEqual([]);
+      const jobs = await client.keys('scriba:trials*:deleted-live.*');
+      expect(jobs).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+    expect(records(join(dir, 'ends'))).toEqual([]);
   });
 
   test('early stopping stops trials running on a worker, and their processes', async () => {

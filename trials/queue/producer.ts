@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { errorMessage } from '../../src/errors.js';
 import type { ExperimentState, TrialOutcome } from '../../src/loop/state.js';
 import type { TrialRun, TrialRunner } from '../types.js';
@@ -278,12 +279,7 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
       await Promise.all([...flights.values()].map((f) => stopFlight(f).catch(() => undefined)));
     },
     async cleanup() {
-      const runs = await redis.hgetall(keys.runs);
-      for (const [trial, text] of Object.entries(runs)) {
-        const r = parseRun(text);
-        if (r) await queue(r.gpus).remove(jobId(ns, trial, r.run)).catch(() => 0);
-      }
-      await redis.del(keys.events, keys.results, keys.runs, keys.stops);
+      await removeKeys(redis, ns, queue);
     },
     async close() {
       closed = true;
@@ -294,6 +290,60 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** Removes the experiment's jobs still in the queues, then its keys. */
+async function removeKeys(redis: Redis, ns: string, queue: (gpus: number) => Queue): Promise<void> {
+  const keys = experimentKeys(ns);
+  const runs = await redis.hgetall(keys.runs);
+  for (const [trial, text] of Object.entries(runs)) {
+    const r = parseRun(text);
+    if (r) await queue(r.gpus).remove(jobId(ns, trial, r.run)).catch(() => 0);
+  }
+  await redis.del(keys.events, keys.results, keys.runs, keys.stops);
+}
+
+/**
+ * An experiment deleted while trials of it may still run (its controller was killed): they
+ * are told to stop, and once no job of it is active (at most `waitMs`), its jobs and keys go.
+ * Resolves to the number of trials that were still running and were stopped.
+ */
+export async function purgeExperiment(url: string, ns: string, waitMs = 30_000): Promise<{ stopped: number; stillActive: number }> {
+  const redis = await connectRedis(url);
+  const queues = new Map<number, Queue>();
+  const queue = (gpus: number): Queue => {
+    let q = queues.get(gpus);
+    if (!q) queues.set(gpus, (q = new Queue(trialQueueName(gpus), { connection: redis, prefix: PREFIX })));
+    return q;
+  };
+  try {
+    const keys = experimentKeys(ns);
+    const runs = Object.entries(await redis.hgetall(keys.runs)).flatMap(([trial, text]) => {
+      const r = parseRun(text);
+      return r ? [{ trial, ...r }] : [];
+    });
+    const active = async () => {
+      const states = await Promise.all(runs.map((r) => queue(r.gpus).getJobState(jobId(ns, r.trial, r.run))));
+      return runs.filter((_, i) => states[i] === 'active');
+    };
+    const running = await active();
+    for (const r of running) {
+      await redis.sadd(keys.stops, runKey(r.trial, r.run));
+      await redis.publish(STOP_CHANNEL, stopMessage(ns, r.trial, r.run));
+    }
+    // Their workers record the stopped trials' ends; only then may the keys go, or those writes would bring them back.
+    const deadline = Date.now() + waitMs;
+    let left = running;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(200);
+      left = await active();
+    }
+    await removeKeys(redis, ns, queue);
+    return { stopped: running.length, stillActive: left.length };
+  } finally {
+    await Promise.all([...queues.values()].map((q) => q.close()));
+    await redis.quit().catch(() => redis.disconnect());
+  }
 }
 
 function parseRun(text: string | null | undefined): { run: string; gpus: number } | undefined {
