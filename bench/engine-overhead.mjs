@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { search, tune } from 'scriba';
+import { echoExperimentYaml } from './echo-experiment.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -33,35 +34,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function experimentYaml(name) {
-  return `apiVersion: kubeflow.org/v1beta1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  objective: { type: minimize, objectiveMetricName: loss }
-  algorithm: { algorithmName: random }
-  parallelTrialCount: ${PARALLEL}
-  maxTrialCount: ${processTrials}
-  parameters:
-    - { name: x, parameterType: double, feasibleSpace: { min: "0", max: "1" } }
-  trialTemplate:
-    primaryContainerName: main
-    trialParameters: [{ name: x, reference: x }]
-    trialSpec:
-      apiVersion: batch/v1
-      kind: Job
-      spec:
-        template:
-          spec:
-            containers:
-              - { name: main, image: busybox, command: [${echo}, "loss=\${trialParameters.x}"] }
-            restartPolicy: Never
-`;
-}
-
 async function scribaRun(dir, i) {
   const file = join(dir, `exp-${i}.yaml`);
-  writeFileSync(file, experimentYaml(`overhead-${i}`));
+  writeFileSync(file, echoExperimentYaml(`overhead-${i}`, { parallel: PARALLEL, trials: processTrials }));
   const start = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, [bin, 'run', file, '--db', join(dir, `run-${i}`, 'scriba.db'), '--json', '--gpus', 'none'], { maxBuffer: 1 << 24 });
   const seconds = (performance.now() - start) / 1000;

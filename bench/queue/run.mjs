@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { search, tune } from 'scriba';
+import { echoExperimentYaml } from '../echo-experiment.mjs';
 import { objective } from './objective.mjs';
 
 const { values } = parseArgs({
@@ -113,36 +114,10 @@ async function roundTrips(name, seed, queue) {
   return ends.slice(1).map((t, i) => t - ends[i]);
 }
 
-function experimentYaml(name) {
-  return `apiVersion: kubeflow.org/v1beta1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  objective: { type: minimize, objectiveMetricName: loss }
-  algorithm: { algorithmName: random }
-  parallelTrialCount: ${PROCESS_PARALLEL}
-  maxTrialCount: ${processTrials}
-  parameters:
-    - { name: x, parameterType: double, feasibleSpace: { min: "0", max: "1" } }
-  trialTemplate:
-    primaryContainerName: main
-    trialParameters: [{ name: x, reference: x }]
-    trialSpec:
-      apiVersion: batch/v1
-      kind: Job
-      spec:
-        template:
-          spec:
-            containers:
-              - { name: main, image: busybox, command: [/bin/echo, "loss=\${trialParameters.x}"] }
-            restartPolicy: Never
-`;
-}
-
 /** scriba run trials/s, through the queue or here. */
 async function runRate(dir, name, queue) {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, experimentYaml(name));
+  writeFileSync(file, echoExperimentYaml(name, { parallel: PROCESS_PARALLEL, trials: processTrials }));
   const args = [bin, 'run', file, '--db', join(dir, `${name}.db`), '--json', ...(queue ? ['--queue', queue] : ['--gpus', 'none'])];
   const start = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 24 });
