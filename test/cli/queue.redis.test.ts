@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -7,6 +7,7 @@ import { BIN, ROOT, tempDirForFile } from '../support/cli.js';
 import { isAlive, until } from '../support/processes.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { connectRedis } from '../../trials/queue/connection.js';
+import { makeCertificates } from '../suggestion-service/support.js';
 
 // `scriba run --queue` and `scriba worker` as a user runs them: the built bin, real trial
 // processes, a real SQLite file and a real redis-server (no persistence) on a free port.
@@ -271,6 +272,34 @@ describe('scriba run --queue with scriba worker processes', { timeout: 120_000 }
       expect(ended.has(t.name), `${t.name} ran to its end`).toBe(false);
       const pid = records(join(dir, 'starts')).find((s) => s.name === t.name)?.pid as number;
       await until(() => !isAlive(pid));
+    }
+  });
+
+  test('rediss:// with a password: TLS to Redis, the private CA trusted through NODE_EXTRA_CA_CERTS', async () => {
+    const dir = folder('tls');
+    const certs = makeCertificates();
+    const secure = await startRedis({ tls: certs.dir, password: 'p@ss' });
+    let child: ChildProcess | undefined;
+    try {
+      const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(certs.dir, 'ca.crt') };
+      child = spawn(process.execPath, [BIN, 'worker', '--queue', secure.url, '--work-dir', join(dir, 'work'), '--name', 'tls'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      children.push(child);
+      let err = '';
+      child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      await until(() => err.includes('taking trials from') || child?.exitCode !== null);
+      expect(err).toContain(`taking trials from rediss://:***@127.0.0.1:${secure.port}`);
+      const file = experimentFile(dir, { name: 'over-tls', trials: 2, parallel: 2 });
+      const { stdout } = await exec(process.execPath, [BIN, 'run', file, '--db', join(dir, 'tls.db'), '--queue', secure.url, '--json'], { cwd: ROOT, env, timeout: 120_000 });
+      expect(JSON.parse(stdout)).toMatchObject({ status: 'Succeeded', trials: { total: 2, succeeded: 2 } });
+      // Without the CA the certificate is refused, and the message says what to do.
+      const untrusted = (await scriba(['get', 'workers', '--queue', secure.url]).catch((e: unknown) => e)) as { code: number; stderr: string };
+      expect(untrusted.code).toBe(69);
+      expect(untrusted.stderr).toContain('its TLS certificate is not trusted');
+      expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
+    } finally {
+      if (child) await stopChild(child);
+      await secure.stop();
+      rmSync(certs.dir, { recursive: true, force: true });
     }
   });
 

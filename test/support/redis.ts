@@ -27,14 +27,19 @@ export function redisServerMissing(): string | undefined {
   return r.status === 0 ? undefined : 'redis-server is not installed (apt-get install redis-server)';
 }
 
-export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
+/** `tls`: a folder holding server.crt, server.key and ca.crt (test/suggestion-service/support.ts makeCertificates): TLS only, rediss://. */
+export async function startRedis(options: { password?: string; tls?: string } = {}): Promise<TestRedis> {
   const missing = redisServerMissing();
   if (missing) throw new Error(missing);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'scriba-redis-'));
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+    const tls = options.tls;
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', join(tls, 'server.crt'), '--tls-key-file', join(tls, 'server.key'), '--tls-ca-cert-file', join(tls, 'ca.crt'), '--tls-auth-clients', 'no']
+      : ['--port', String(port)];
+    const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
     if (options.password) args.push('--requirepass', options.password);
     const c = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
@@ -59,7 +64,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
   await start();
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return {
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     port,
     async restart() {
       await kill();

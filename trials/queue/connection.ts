@@ -66,6 +66,9 @@ function explain(error: Error): string {
   if (/WRONGPASS|invalid password/i.test(text)) return 'the password was refused (WRONGPASS); check the URL\'s :password@ part';
   if (/NOAUTH/.test(text)) return 'it asks for a password (NOAUTH); give it as redis://:PASSWORD@HOST:PORT';
   if (/ECONNREFUSED/.test(text)) return `nothing listens there (${text}); is redis-server running?`;
+  if (/self[- ]signed|unable to (get|verify)|certificate/i.test(text)) {
+    return `its TLS certificate is not trusted (${text}); for a private CA, point NODE_EXTRA_CA_CERTS at its certificate (PEM)`;
+  }
   if (/ENOTFOUND|EAI_AGAIN/.test(text)) return `the host name does not resolve (${text})`;
   return text;
 }
