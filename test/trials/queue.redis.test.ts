@@ -176,6 +176,35 @@ describe('the Redis trial queue', () => {
     expect(notices.filter((l) => l.includes('its job is gone from the queue (did Redis restart?); enqueued again from the start'))).toHaveLength(2);
     expect(seen.size).toBe(6);
   });
+
+  test('two experiments on one queue take turns: a small one is not starved by a large one enqueued first', async () => {
+    const order: string[] = [];
+    const objective: Objective = (p) => {
+      order.push((p.x as number) >= 10 ? 'small' : 'big');
+      return { loss: p.x as number };
+    };
+    const big = makeExperiment({ maxTrialCount: 20, parallelTrialCount: 20 });
+    big.metadata.name = 'big';
+    const small = makeExperiment({ maxTrialCount: 2, parallelTrialCount: 2, parameters: [{ name: 'x', parameterType: 'double', feasibleSpace: { min: '10', max: '11' } }] });
+    small.metadata.name = 'small';
+    const waiting = new Queue(trialQueueName(0), { connection: await client(), prefix: PREFIX });
+    open.push(waiting);
+    const queued = async (n: number): Promise<void> => {
+      while ((await waiting.getJobCountByTypes('prioritized', 'wait')) < n) await new Promise((r) => setImmediate(r));
+    };
+    // All of big's trials are waiting before small's arrive, and before any worker runs.
+    const bigRun = runExperiment({ experiment: big, algorithm: createRandom(), runner: await runner(experimentNamespace('big', '1')), seed: 1 });
+    await queued(20);
+    const smallRun = runExperiment({ experiment: small, algorithm: createRandom(), runner: await runner(experimentNamespace('small', '1')), seed: 2 });
+    await queued(22);
+    await worker(objective, { name: 'one-at-a-time', concurrency: 1 });
+    const [bigState, smallState] = await Promise.all([bigRun, smallRun]);
+    expect(bigState.trials.every((t) => t.condition === 'Succeeded')).toBe(true);
+    expect(smallState.trials.every((t) => t.condition === 'Succeeded')).toBe(true);
+    expect(order).toHaveLength(22);
+    // First come, first served would run small's two trials last (21st and 22nd).
+    expect(order.lastIndexOf('small')).toBeLessThan(6);
+  });
 });
 
 let shared: Redis | undefined;
