@@ -199,6 +199,26 @@ describe('scriba run --queue with scriba worker processes', { timeout: 120_000 }
     expect(trial.observationLog.filter((l) => l.name === 'loss')).toHaveLength(4);
   });
 
+  test('Ctrl-C of a worker mid-trial: its trial goes back to the queue at once and runs on another worker', async () => {
+    const dir = folder('closing');
+    const gate = join(dir, 'gate-close');
+    const a = await worker(dir, ['--name', 'leaving']);
+    const file = experimentFile(dir, { name: 'worker-left', trials: 1, parallel: 1, steps: 2, gate });
+    const run = scriba(['run', file, '--db', join(dir, 'closing.db'), '--queue', redis.url, '--json']);
+    await until(() => records(join(dir, 'starts')).length === 1);
+    const first = records(join(dir, 'starts'))[0];
+    a.kill('SIGINT');
+    await new Promise((r) => a.once('exit', r));
+    expect(a.lines.join('\n')).toContain('SIGINT: stopping; its running trials go back to the queue');
+    await until(() => !isAlive(first?.pid as number));
+    writeFileSync(gate, '');
+    await worker(dir, ['--name', 'staying']);
+    const { stdout } = await run;
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'Succeeded', trials: { total: 1, succeeded: 1 } });
+    expect(records(join(dir, 'starts')).map((s) => s.name)).toEqual([first?.name, first?.name]);
+    expect(records(join(dir, 'ends')).map((s) => s.name)).toEqual([first?.name]);
+  });
+
   test('kill -9 of the controller, then resume: it re-attaches to the trials still running on the worker', async () => {
     const dir = folder('controller');
     const gate = join(dir, 'gate-controller');
