@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { trialDirectory } from '../../trials/process-runner.js';
 import { purgeExperiment, queueNamespace } from '../../trials/queue/producer.js';
 import { ScribaError } from '../errors.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
 import { notFound, withStore } from './get.js';
 import type { Io } from './io.js';
 
@@ -24,11 +25,7 @@ export async function deleteExperiment(name: string, flags: DeleteFlags, io: Io)
     return withStore(flags.db, (store) => {
       // Checked and deleted in one transaction: a run that claims it meanwhile waits, then finds nothing.
       store.atomically(() => {
-        if (!store.hasExperiment(name)) throw notFound('experiments', name, store.path);
-        const owner = store.liveOwner(name);
-        if (owner !== undefined) {
-          throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}; stop it (Ctrl-C or kill ${owner}) before deleting it`);
-        }
+        checkDeletable(store, name);
         store.deleteExperiment(name);
       });
       // The experiment's folder holds every trial directory; trialDirectory refuses names that would leave it.
@@ -46,14 +43,19 @@ export async function deleteExperiment(name: string, flags: DeleteFlags, io: Io)
 /** Before the store forgets the experiment: what of it is on the queue (the store knows its namespace). */
 async function purgeQueue(name: string, db: string, url: string, io: Io): Promise<void> {
   const state = withStore(db, (store) => {
-    if (!store.hasExperiment(name)) throw notFound('experiments', name, store.path);
-    const owner = store.liveOwner(name);
-    if (owner !== undefined) {
-      throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}; stop it (Ctrl-C or kill ${owner}) before deleting it`);
-    }
+    checkDeletable(store, name);
     return store.loadState(name);
   });
   const { stopped, stillActive } = await purgeExperiment(url, queueNamespace(state));
   if (stopped > 0) io.err(`scriba: stopped ${stopped} trial${stopped === 1 ? '' : 's'} of ${name} still running on workers`);
   if (stillActive > 0) io.err(`scriba: ${stillActive} of them did not stop within 30 s; their workers may still write to Redis`);
+}
+
+/** An experiment may be deleted when it exists and no live process runs it. */
+function checkDeletable(store: SqliteStore, name: string): void {
+  if (!store.hasExperiment(name)) throw notFound('experiments', name, store.path);
+  const owner = store.liveOwner(name);
+  if (owner !== undefined) {
+    throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}; stop it (Ctrl-C or kill ${owner}) before deleting it`);
+  }
 }

@@ -80,18 +80,10 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
   const ns = options.namespace;
   const keys = experimentKeys(ns);
   const log = options.log ?? (() => {});
-  const queues = new Map<number, Queue>();
+  const queues = trialQueues(redis);
+  const queue = queues.get;
   const flights = new Map<string, Flight>();
   let closed = false;
-
-  const queue = (gpus: number): Queue => {
-    let q = queues.get(gpus);
-    if (!q) {
-      q = new Queue(trialQueueName(gpus), { connection: redis, prefix: PREFIX });
-      queues.set(gpus, q);
-    }
-    return q;
-  };
 
   /** Enqueues a trial under a fresh run token; fairness: an experiment's k-th waiting job has priority k. */
   const enqueue = async (f: Flight): Promise<void> => {
@@ -286,8 +278,26 @@ export async function createQueueRunner(options: QueueRunnerOptions): Promise<Qu
       clearInterval(checking);
       reader.disconnect();
       await reading;
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await queues.close();
       await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** The trial queues by GPU count, opened on first use on one connection. */
+function trialQueues(redis: Redis): { get: (gpus: number) => Queue; close: () => Promise<void> } {
+  const queues = new Map<number, Queue>();
+  return {
+    get: (gpus) => {
+      let q = queues.get(gpus);
+      if (!q) {
+        q = new Queue(trialQueueName(gpus), { connection: redis, prefix: PREFIX });
+        queues.set(gpus, q);
+      }
+      return q;
+    },
+    close: async () => {
+      await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
 }
@@ -310,12 +320,8 @@ async function removeKeys(redis: Redis, ns: string, queue: (gpus: number) => Que
  */
 export async function purgeExperiment(url: string, ns: string, waitMs = 30_000): Promise<{ stopped: number; stillActive: number }> {
   const redis = await connectRedis(url);
-  const queues = new Map<number, Queue>();
-  const queue = (gpus: number): Queue => {
-    let q = queues.get(gpus);
-    if (!q) queues.set(gpus, (q = new Queue(trialQueueName(gpus), { connection: redis, prefix: PREFIX })));
-    return q;
-  };
+  const queues = trialQueues(redis);
+  const queue = queues.get;
   try {
     const keys = experimentKeys(ns);
     const runs = Object.entries(await redis.hgetall(keys.runs)).flatMap(([trial, text]) => {
@@ -341,7 +347,7 @@ export async function purgeExperiment(url: string, ns: string, waitMs = 30_000):
     await removeKeys(redis, ns, queue);
     return { stopped: running.length, stillActive: left.length };
   } finally {
-    await Promise.all([...queues.values()].map((q) => q.close()));
+    await queues.close();
     await redis.quit().catch(() => redis.disconnect());
   }
 }
