@@ -1,4 +1,4 @@
-import type { ObservationLogStore } from '../src/store/observation-log-store.js';
+import type { ObservationLogs } from '../src/store/observation-log-store.js';
 import { ScribaError } from '../src/errors.js';
 import { nameIssue } from './limits.js';
 import { decodeObservationLog, encodeObservationLog } from './reply-codec.js';
@@ -17,7 +17,7 @@ export interface DbManagerService {
 }
 
 /** Katib's DBManager service over the observation-log store (katib-spec §1.3). */
-export function createDbManagerService(store: ObservationLogStore): DbManagerService {
+export function createDbManagerService(store: ObservationLogs): DbManagerService {
   const trialName = (name: string | undefined, method: string): string => {
     const tooLong = nameIssue('trial_name', name);
     if (tooLong) throw ScribaError.fromIssues([tooLong], `${method} request past the limits`);

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ObservationLogReader } from '../early-stopping/types.js';
-import type { ObservationLogStore } from '../src/store/observation-log-store.js';
+import type { ObservationLogs } from '../src/store/observation-log-store.js';
 import { DbManagerClient, type ClientOptions, type Pem } from './client.js';
 import { createDbManagerService } from './db-manager-service.js';
 import { createEarlyStoppingService, type EarlyStoppingServiceOptions } from './early-stopping-service.js';
@@ -29,7 +29,7 @@ export interface ServerOptions {
   /** The EarlyStopping service; `dbManager` readers default to a client per address. */
   earlyStopping?: Omit<EarlyStoppingServiceOptions, 'dbManager'> & { dbManager?: EarlyStoppingServiceOptions['dbManager']; dbManagerClient?: ClientOptions };
   /** The DBManager service over this store. */
-  dbManager?: { store: ObservationLogStore };
+  dbManager?: { store: ObservationLogs };
   tls?: ServerTls;
   /**
    * Threads for GetSuggestions' algorithm work (default: one per core but one, at most 4;

@@ -9,8 +9,10 @@ import { getExperiments, getTrial, getTrials, OUTPUT_FORMATS, type GetFlags, typ
 import { defaultMaxParallel } from './local-run.js';
 import { KILL_GRACE_MS } from '../../trials/process-runner.js';
 import { trialLogs } from './logs.js';
+import { runController } from './controller.js';
+import { printManifests, withInstallOptions, type InstallFlags } from './install.js';
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
-import { serveCommand } from './serve.js';
+import { serveCommand, signalled } from './serve.js';
 import { validateFiles } from './validate-files.js';
 import { getWorkers, runWorker } from './worker.js';
 import { checkQueueUrl } from '../../trials/queue/connection.js';
@@ -150,6 +152,36 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
   program.command('logs').description("what a trial's process printed").argument('<trial>').addOption(dbOption())
     .option('-f, --follow', 'keep printing until the trial ends')
     .action(action(ctx, (trial: string, o: { db: string; follow?: boolean }) => trialLogs(trial, { db: o.db, follow: o.follow === true }, io)));
+
+  program.command('controller').description('run Katib Experiments in a Kubernetes cluster: Trials as jobs, status as Katib writes it (leader-elected)')
+    .option('-n, --namespace <ns>', 'watch this namespace (default: the pod\'s, else the kubeconfig context\'s)')
+    .option('-A, --all-namespaces', 'watch every namespace')
+    .option('--kubeconfig <file>', 'the kubeconfig (default: in-cluster, else $KUBECONFIG or ~/.kube/config)')
+    .option('--data-dir <dir>', 'where the stores go (one SQLite file per namespace)', '.scriba/controller')
+    .option('--host <host>', 'address of the DB-manager and Suggestion services', '127.0.0.1')
+    .option('--port <port>', 'their port (0: any free one)', '6789')
+    .option('--probe-port <port>', 'HTTP /healthz and /readyz (ready: this replica leads)')
+    .option('--lease-name <name>', 'the Lease of the leader election', 'scriba-controller')
+    .option('--lease-namespace <ns>', 'its namespace (default: the pod\'s, else the watched one)')
+    .option('--lease-seconds <s>', 'how long a leader that stops renewing keeps the Lease', '15')
+    .option('--identity <id>', 'this replica in the Lease (default: $POD_NAME, else HOST-PID)')
+    .action(action(ctx, (o: { namespace?: string; allNamespaces?: boolean; kubeconfig?: string; dataDir: string; host: string; port: string; probePort?: string; leaseName: string; leaseNamespace?: string; leaseSeconds: string; identity?: string }) =>
+      runController({
+        allNamespaces: o.allNamespaces === true,
+        dataDir: o.dataDir,
+        host: o.host,
+        port: integer(o.port, '--port', 0),
+        leaseName: o.leaseName,
+        leaseSeconds: integer(o.leaseSeconds, '--lease-seconds', 1),
+        ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+        ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+        ...(o.probePort !== undefined ? { probePort: integer(o.probePort, '--probe-port', 0) } : {}),
+        ...(o.leaseNamespace !== undefined ? { leaseNamespace: o.leaseNamespace } : {}),
+        ...(o.identity !== undefined ? { identity: o.identity } : {}),
+      }, io, deps.stopped ?? signalled)));
+
+  withInstallOptions(program.command('install').description('print the manifests of the Kubernetes controller (CRDs, RBAC, Deployment, Services) for kubectl apply -f -'))
+    .action(action(ctx, (o: InstallFlags) => printManifests(o, io)));
 
   program.addCommand(benchCommand(ctx));
   program.addCommand(serveCommand(ctx, deps.stopped));

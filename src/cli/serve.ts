@@ -139,7 +139,7 @@ async function runService(what: ServiceName, v: Record<string, string | undefine
 }
 
 /** Resolves on the first SIGTERM or SIGINT, and stops listening for both. */
-function signalled(): Promise<NodeJS.Signals> {
+export function signalled(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (signal: NodeJS.Signals) => {
       process.off('SIGTERM', on);

@@ -43,6 +43,9 @@ interface LogRow {
   value: string;
 }
 
+/** What Katib's DBManager service needs of a store: the three calls of its wire API. */
+export type ObservationLogs = Pick<ObservationLogStore, 'report' | 'get' | 'delete'>;
+
 /**
  * Observation logs with Katib's DB-manager semantics (katib-spec §1.3): rows of (trial,
  * time at microsecond resolution, metric, value); Report skips rows without a timestamp

@@ -14,6 +14,8 @@ export interface OpenOptions {
   source?: string;
   /** Trials left Running stay Running (they run on queue workers, and the queue runner re-attaches to them). */
   keepRunning?: boolean;
+  /** Claim it even if another live process owns it: the caller holds a lock that excludes that process. */
+  takeOver?: boolean;
 }
 
 /**
@@ -34,10 +36,10 @@ function openOrCreate(store: SqliteStore, experiment: Experiment, o: OpenOptions
   if (!store.hasExperiment(name)) {
     const state = createState(experiment, o.seed, store);
     store.createExperiment(state, o.source);
-    store.claim(name);
+    store.claim(name, { takeOver: o.takeOver === true });
     return state;
   }
-  const state = continueExperiment(store, name, { keepRunning: o.keepRunning === true });
+  const state = continueExperiment(store, name, { keepRunning: o.keepRunning === true, takeOver: o.takeOver === true });
   const changed = specChanges(state.experiment, experiment);
   if (changed.length > 0) {
     throw new ScribaError(
@@ -70,11 +72,11 @@ function openOrCreate(store: SqliteStore, experiment: Experiment, o: OpenOptions
  * trials that were running when the last run stopped are queued to run again from the start,
  * unless `keepRunning` (a queue run: they may still be running on workers).
  */
-export function continueExperiment(store: SqliteStore, name: string, o: { keepRunning?: boolean } = {}): ExperimentState {
+export function continueExperiment(store: SqliteStore, name: string, o: { keepRunning?: boolean; takeOver?: boolean } = {}): ExperimentState {
   // Claimed before it is read, in one transaction with the caller's: a process that loses the
   // race never sees (or runs) a state another process is changing.
   return store.atomically(() => {
-    store.claim(name);
+    store.claim(name, { takeOver: o.takeOver === true });
     const state = store.loadState(name);
     return o.keepRunning ? state : requeued(state);
   });

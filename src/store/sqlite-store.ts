@@ -159,9 +159,10 @@ export class SqliteStore implements StateRecorder {
    * `close`; refused while another live process owns it. Checking and recording are one
    * IMMEDIATE transaction, so of two processes claiming at once exactly one wins.
    */
-  claim(name: string): void {
+  claim(name: string, o: { takeOver?: boolean } = {}): void {
     this.atomically(() => {
-      const owner = this.liveOwner(name);
+      // takeOver: the caller holds a lock of its own that excludes the owner (the controller's Lease).
+      const owner = o.takeOver ? undefined : this.liveOwner(name);
       if (owner !== undefined) throw new ScribaError('failed-precondition', `experiment ${name} is being run by process ${owner}`);
       this.statements.setOwner.run(process.pid, new Date().toISOString(), name);
     });
