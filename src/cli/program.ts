@@ -9,7 +9,6 @@ import { getExperiments, getTrial, getTrials, OUTPUT_FORMATS, type GetFlags, typ
 import { defaultMaxParallel } from './local-run.js';
 import { KILL_GRACE_MS } from '../../trials/process-runner.js';
 import { trialLogs } from './logs.js';
-import { runController } from './controller.js';
 import { printManifests, withInstallOptions, type InstallFlags } from './install.js';
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
 import { serveCommand, signalled } from './serve.js';
@@ -165,8 +164,9 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
     .option('--lease-namespace <ns>', 'its namespace (default: the pod\'s, else the watched one)')
     .option('--lease-seconds <s>', 'how long a leader that stops renewing keeps the Lease', '15')
     .option('--identity <id>', 'this replica in the Lease (default: $POD_NAME, else HOST-PID)')
-    .action(action(ctx, (o: { namespace?: string; allNamespaces?: boolean; kubeconfig?: string; dataDir: string; host: string; port: string; probePort?: string; leaseName: string; leaseNamespace?: string; leaseSeconds: string; identity?: string }) =>
-      runController({
+    .action(action(ctx, async (o: { namespace?: string; allNamespaces?: boolean; kubeconfig?: string; dataDir: string; host: string; port: string; probePort?: string; leaseName: string; leaseNamespace?: string; leaseSeconds: string; identity?: string }) =>
+      // Loaded here so that other commands do not pay for the Kubernetes client's start-up.
+      (await import('./controller.js')).runController({
         allNamespaces: o.allNamespaces === true,
         dataDir: o.dataDir,
         host: o.host,
