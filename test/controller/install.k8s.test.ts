@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { yamlFiles } from '../support/yaml-files.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { installManifests } from '../../controller/install.js';
@@ -11,14 +12,6 @@ const root = join(import.meta.dirname, '..', '..');
 
 function docs(text: string): Obj[] {
   return parseAllDocuments(text).map((d) => d.toJS() as Obj).filter(Boolean);
-}
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(f) ? [p] : [];
-  });
 }
 
 function experimentsIn(file: string): Obj[] {

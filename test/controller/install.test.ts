@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { yamlFiles } from '../support/yaml-files.js';
 import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { crdDocuments, crdsPath, installManifests, packageRoot } from '../../controller/install.js';
@@ -93,14 +94,6 @@ function* nodes(schema: Schema, path = ''): Generator<[string, Schema]> {
   for (const [k, s] of Object.entries(schema.properties ?? {})) yield* nodes(s, `${path}.${k}`);
   if (schema.items) yield* nodes(schema.items, `${path}[]`);
   if (typeof schema.additionalProperties === 'object') yield* nodes(schema.additionalProperties, `${path}{}`);
-}
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(f) ? [p] : [];
-  });
 }
 
 function experimentsIn(file: string): Obj[] {
