@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { getAlgorithm } from '../algorithms/registry.js';
@@ -61,6 +61,7 @@ export class Controller {
   private readonly runs = new Map<string, Run>();
   private readonly queue = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
+  private stopping = false;
   private reflector: Reflector | undefined;
   readonly observations: ObservationRouter;
   private readonly runner: KubernetesRunner;
@@ -69,7 +70,12 @@ export class Controller {
   constructor(private readonly o: ControllerOptions) {
     this.log = o.log ?? ((line) => process.stderr.write(`${line}\n`));
     mkdirSync(o.dataDir, { recursive: true });
-    this.observations = new ObservationRouter(o.dataDir, (ns) => this.storeOf(ns).logs, () => [...this.stores.keys()]);
+    this.observations = new ObservationRouter(
+      o.dataDir,
+      (ns) => this.storeOf(ns).logs,
+      () => [...this.stores.keys()],
+      (trial) => this.storedNamespaces().some((ns) => ['Created', 'Running'].includes(this.storeOf(ns).store.trialCondition(trial) ?? '')),
+    );
     this.runner = new KubernetesRunner({
       client: o.client,
       trialResource: (experiment, trial) => this.runOf(experiment).mirror.trialResource(trial),
@@ -92,10 +98,16 @@ export class Controller {
 
   /** Stops watching and running; running trials' jobs go on in the cluster and are re-attached to by the next leader. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.reflector?.stop();
+    // What the store and the cluster hold now stays true: running trials stay Running (their
+    // jobs go on), and nothing the loops do from here on (seeing their runner close) is recorded.
+    const runs = [...this.runs.values()];
+    for (const run of runs) delete run.state.recorder;
+    await Promise.allSettled(runs.map((r) => r.mirror.idle()));
+    for (const run of runs) run.mirror.close();
     this.runner.close();
-    await Promise.allSettled([...this.runs.values()].map((r) => r.done));
-    await Promise.allSettled([...this.runs.values()].map((r) => r.mirror.idle()));
+    await Promise.allSettled(runs.map((r) => r.done));
     for (const { store, logs } of this.stores.values()) {
       store.close();
       logs.close();
@@ -213,7 +225,10 @@ export class Controller {
       experiment: state,
       algorithm: getAlgorithm(experiment.spec.algorithm?.algorithmName ?? 'random'),
       runner: this.runner,
-      stop: () => (run.deleting ? { type: 'Failed', reason: 'ExperimentDeleted', message: 'Experiment is being deleted' } : undefined),
+      stop: () =>
+        run.deleting ? { type: 'Failed', reason: 'ExperimentDeleted', message: 'Experiment is being deleted' }
+        : this.stopping ? { type: 'Failed', reason: 'ControllerStopped', message: 'the controller stopped (not recorded: the next leader continues)' }
+        : undefined,
     })
       .then(() => undefined)
       .catch((error: unknown) => this.log(`scriba controller: experiment ${key}: ${errorMessage(error)}`))
@@ -299,6 +314,12 @@ export class Controller {
     const plural = await this.runner.plural(String(job.apiVersion), String(job.kind));
     const jobs = await this.o.client.list(resourcePath(String(job.apiVersion), plural, namespace), { labelSelector: `${EXPERIMENT_LABEL}=${state.experiment.metadata.name}` });
     await Promise.all(jobs.items.map((j) => this.o.client.delete(resourcePath(String(job.apiVersion), plural, namespace, j.metadata.name))));
+  }
+
+  /** The namespaces with a store in the data dir (from this run or an earlier one). */
+  private storedNamespaces(): string[] {
+    const files = readdirSync(this.o.dataDir).filter((f) => f.endsWith('.db') && f !== 'observations.db');
+    return [...new Set([...this.stores.keys(), ...files.map((f) => f.slice(0, -3))])];
   }
 
   private storeOf(namespace: string): { store: SqliteStore; logs: ObservationLogStore } {

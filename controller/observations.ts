@@ -12,6 +12,8 @@ import type { MetricLog } from '../src/trial/types.js';
  */
 export class ObservationRouter implements ObservationLogs {
   private readonly live = new Map<string, { namespace: string; report: (logs: readonly MetricLog[]) => void }>();
+  /** Reports for trials the stores hold as running that no loop has re-attached to yet (a controller restart). */
+  private readonly early = new Map<string, MetricLog[]>();
   private readonly others: ObservationLogStore;
 
   constructor(
@@ -19,6 +21,8 @@ export class ObservationRouter implements ObservationLogs {
     /** The observation-log view of a namespace's store, and the namespaces whose stores exist. */
     private readonly namespaceLogs: (namespace: string) => ObservationLogStore,
     private readonly namespaces: () => string[],
+    /** Whether a trial is stored as Created or Running: its loop will re-attach to it. */
+    private readonly awaited: (trialName: string) => boolean = () => false,
   ) {
     this.others = new ObservationLogStore(join(dataDir, 'observations.db'));
   }
@@ -27,6 +31,9 @@ export class ObservationRouter implements ObservationLogs {
   accept(namespace: string, trialName: string, report: (logs: readonly MetricLog[]) => void): () => void {
     const entry = { namespace, report };
     this.live.set(trialName, entry);
+    const early = this.early.get(trialName);
+    this.early.delete(trialName);
+    if (early) report(early);
     return () => {
       if (this.live.get(trialName) === entry) this.live.delete(trialName);
     };
@@ -34,7 +41,8 @@ export class ObservationRouter implements ObservationLogs {
 
   report(trialName: string, logs: readonly MetricLog[]): number {
     const live = this.live.get(trialName);
-    if (!live) return this.others.report(trialName, logs);
+    const awaited = !live && trialName !== '' && this.awaited(trialName);
+    if (!live && !awaited) return this.others.report(trialName, logs);
     if (!trialName) throw new ScribaError('invalid-argument', 'trial_name: must be specified');
     // Katib's rules: rows without a timestamp are skipped, a bad one refuses the report.
     const rows = logs.filter((log, i) => {
@@ -44,7 +52,8 @@ export class ObservationRouter implements ObservationLogs {
       }
       return true;
     });
-    live.report(rows);
+    if (live) live.report(rows);
+    else this.early.set(trialName, [...(this.early.get(trialName) ?? []), ...rows]);
     return rows.length;
   }
 
@@ -53,6 +62,7 @@ export class ObservationRouter implements ObservationLogs {
   }
 
   delete(trialName: string): number {
+    this.early.delete(trialName);
     return this.storeOf(trialName).delete(trialName);
   }
 

@@ -10,7 +10,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startServer, type ScribaServer } from '../../suggestion-service/server.js';
 import { KubeClient } from '../../trials/kubernetes/client.js';
 import { k8sSkipReason, request, startTestCluster, type TestCluster } from '../support/k8s.js';
-import { argument, installCrds, startKubelet, type JobPlan, type TestJob } from '../support/kubelet.js';
+import { argument, installCrds, startKubelet, testExperiment, type JobPlan, type TestJob } from '../support/kubelet.js';
 
 /**
  * The controller against a real kube-apiserver and etcd (no kubelet: the test plays the
@@ -19,32 +19,8 @@ import { argument, installCrds, startKubelet, type JobPlan, type TestJob } from 
 const skip = k8sSkipReason();
 const NS = 'kubeflow';
 
-function experiment(name: string, spec: Record<string, unknown> = {}, extra: { parameters?: unknown[]; objective?: unknown } = {}): Record<string, unknown> {
-  return {
-    apiVersion: 'kubeflow.org/v1beta1',
-    kind: 'Experiment',
-    metadata: { name, namespace: NS },
-    spec: {
-      objective: extra.objective ?? { type: 'minimize', objectiveMetricName: 'loss' },
-      algorithm: { algorithmName: 'random' },
-      parallelTrialCount: 3,
-      maxTrialCount: 12,
-      maxFailedTrialCount: 3,
-      parameters: extra.parameters ?? [{ name: 'x', parameterType: 'double', feasibleSpace: { min: '0', max: '1' } }],
-      metricsCollectorSpec: { collector: { kind: 'Push' } },
-      trialTemplate: {
-        primaryContainerName: 'training',
-        trialParameters: [{ name: 'x', reference: 'x' }],
-        trialSpec: {
-          apiVersion: 'batch/v1',
-          kind: 'Job',
-          spec: { template: { spec: { containers: [{ name: 'training', image: 'train:1', command: ['train', '--x=${trialParameters.x}'] }], restartPolicy: 'Never' } } },
-        },
-      },
-      ...spec,
-    },
-  };
-}
+const experiment = (name: string, spec: Record<string, unknown> = {}, extra: { parameters?: unknown[]; objective?: unknown } = {}) =>
+  testExperiment(name, NS, spec, extra);
 
 type Status = {
   conditions?: Array<{ type: string; status: string; reason: string; message: string }>;

@@ -106,13 +106,51 @@ export function argument(job: TestJob, flag: string): number {
   return Number(arg.slice(flag.length + 3));
 }
 
-async function retry<T>(f: () => Promise<T>, tries = 50): Promise<T> {
-  for (let i = 1; ; i++) {
+/** Retries while the DB manager is unreachable (a controller restarting), for at most `ms`. */
+async function retry<T>(f: () => Promise<T>, ms = 120_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
     try {
       return await f();
     } catch (error) {
-      if (i >= tries) throw error;
+      if (Date.now() > end) throw error;
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/**
+ * An Experiment of `maxTrialCount` 12 over x in [0, 1] whose trials are batch Jobs running
+ * `train --x=VALUE` and pushing `loss`; `spec` overrides fields of its spec.
+ */
+export function testExperiment(
+  name: string,
+  namespace: string,
+  spec: Record<string, unknown> = {},
+  extra: { parameters?: unknown[]; objective?: unknown } = {},
+): Record<string, unknown> {
+  return {
+    apiVersion: 'kubeflow.org/v1beta1',
+    kind: 'Experiment',
+    metadata: { name, namespace },
+    spec: {
+      objective: extra.objective ?? { type: 'minimize', objectiveMetricName: 'loss' },
+      algorithm: { algorithmName: 'random' },
+      parallelTrialCount: 3,
+      maxTrialCount: 12,
+      maxFailedTrialCount: 3,
+      parameters: extra.parameters ?? [{ name: 'x', parameterType: 'double', feasibleSpace: { min: '0', max: '1' } }],
+      metricsCollectorSpec: { collector: { kind: 'Push' } },
+      trialTemplate: {
+        primaryContainerName: 'training',
+        trialParameters: [{ name: 'x', reference: 'x' }],
+        trialSpec: {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          spec: { template: { spec: { containers: [{ name: 'training', image: 'train:1', command: ['train', '--x=${trialParameters.x}'] }], restartPolicy: 'Never' } } },
+        },
+      },
+      ...spec,
+    },
+  };
 }

@@ -69,6 +69,8 @@ export class KubernetesRunner implements TrialRunner {
         if (c.state === 'succeeded') return { status: 'completed' };
         return undefined;
       });
+      // The controller is stopping: the job goes on, and the next leader re-attaches to it.
+      if (this.closed) return ended;
       if (run.signal.aborted) {
         await this.o.client.delete(path);
         return { status: 'earlyStopped' };
