@@ -6,6 +6,12 @@ import { trialJob } from '../trials/kubernetes/job.js';
 import { experimentStatus, suggestionObject, suggestionStatus, trialObject, trialStatus } from './status.js';
 
 const PARALLEL_WRITES = 8;
+/**
+ * The Experiment's and Suggestion's status are written at most this often while the
+ * experiment runs (its lists of trial names grow with every trial, and each write is the
+ * whole status); the first and the terminal ones are written at once.
+ */
+const EXPERIMENT_INTERVAL_MS = 500;
 
 /**
  * Writes an experiment's state into its resources as it changes: the Experiment's status,
@@ -22,6 +28,9 @@ export class ExperimentMirror implements StateRecorder {
   private flushing: Promise<void> | undefined;
   private suggestionExists = false;
   private closed = false;
+  /** The next write of the Experiment's status, when one is waiting for its interval. */
+  private deferred: Promise<void> | undefined;
+  private experimentWrittenAt = 0;
   state: ExperimentState | undefined;
 
   constructor(
@@ -79,7 +88,7 @@ export class ExperimentMirror implements StateRecorder {
 
   /** Resolves once every change so far is written. */
   async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing || this.deferred) await (this.flushing ?? this.deferred);
   }
 
   close(): void {
@@ -90,7 +99,7 @@ export class ExperimentMirror implements StateRecorder {
     if (this.flushing || this.closed) return;
     this.flushing = this.flush().finally(() => {
       this.flushing = undefined;
-      if (!this.closed && (this.dirtyExperiment || this.dirtyTrials.size > 0)) this.kick();
+      if (!this.closed && ((this.dirtyExperiment && !this.deferred) || this.dirtyTrials.size > 0)) this.kick();
     });
   }
 
@@ -102,26 +111,41 @@ export class ExperimentMirror implements StateRecorder {
     const names = [...this.dirtyTrials];
     this.dirtyTrials.clear();
     const failed: string[] = [];
-    for (let i = 0; i < names.length; i += PARALLEL_WRITES) {
-      await Promise.all(
-        names.slice(i, i + PARALLEL_WRITES).map((name) =>
-          this.writeTrial(state, name).catch((error: unknown) => {
-            failed.push(name);
-            this.log(`scriba controller: trial ${name}: ${errorMessage(error)}`);
-          }),
-        ),
-      );
-    }
+    const writeTrials = async (): Promise<void> => {
+      for (let i = 0; i < names.length; i += PARALLEL_WRITES) {
+        await Promise.all(
+          names.slice(i, i + PARALLEL_WRITES).map((name) =>
+            this.writeTrial(state, name).catch((error: unknown) => {
+              failed.push(name);
+              this.log(`scriba controller: trial ${name}: ${errorMessage(error)}`);
+            }),
+          ),
+        );
+      }
+    };
     let experimentFailed = false;
-    if (this.dirtyExperiment) {
+    const writeExperiment = async (): Promise<void> => {
+      if (!this.dirtyExperiment || this.deferred) return;
+      const wait = this.experimentWrittenAt + EXPERIMENT_INTERVAL_MS - Date.now();
+      if (wait > 0 && !state.outcome) {
+        this.deferred = new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+          this.deferred = undefined;
+          this.kick();
+        });
+        return;
+      }
       this.dirtyExperiment = false;
+      this.experimentWrittenAt = Date.now();
       try {
         await this.writeExperiment(state);
       } catch (error) {
         experimentFailed = true;
         this.log(`scriba controller: experiment ${this.experiment.metadata.name}: ${errorMessage(error)}`);
       }
-    }
+    };
+    // The Trials and the Experiment's status are written side by side: a new Trial (which its
+    // job waits for) does not wait for the Experiment's status.
+    await Promise.all([writeTrials(), writeExperiment()]);
     if (failed.length > 0 || experimentFailed) {
       for (const name of failed) this.dirtyTrials.add(name);
       if (experimentFailed) this.dirtyExperiment = true;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import YAML from 'yaml';
+import { crdDocuments } from '../../controller/install.js';
 import { DbManagerClient } from '../../suggestion-service/client.js';
+import { KubeClient } from '../../trials/kubernetes/client.js';
+import { Reflector } from '../../trials/kubernetes/reflector.js';
 import type { MetricLog } from '../../src/trial/types.js';
 import { applyManifest, request, type TestCluster } from './k8s.js';
 
@@ -51,25 +51,29 @@ export function startKubelet(
     }
     if (plan.end !== 'hold') await finishJob(cluster, namespace, trial, plan.end);
   };
-  const loop = async (): Promise<void> => {
-    while (!stopped) {
-      const list = await request(cluster, 'GET', `/apis/batch/v1/namespaces/${namespace}/jobs`).catch(() => undefined);
-      for (const job of ((list?.body as { items?: TestJob[] } | undefined)?.items ?? [])) {
-        const key = `${job.metadata.name}/${job.metadata.uid}`;
-        if (handled.has(key)) continue;
-        handled.add(key);
-        seen.push(job.metadata.name);
-        void act(job).catch(() => handled.delete(key));
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    for (const c of clients.values()) c.close();
-  };
-  void loop();
+  // Jobs are seen through a watch, as a kubelet sees its pods (a list every few ms would load the API server).
+  const kube = new KubeClient(cluster.kubeConfig);
+  const reflector = new Reflector({
+    client: kube,
+    path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
+    onEvent: (type, object) => {
+      const job = object as unknown as TestJob;
+      const key = `${job.metadata.name}/${job.metadata.uid}`;
+      if (stopped || type === 'DELETED' || handled.has(key)) return;
+      handled.add(key);
+      seen.push(job.metadata.name);
+      void act(job).catch(() => handled.delete(key));
+    },
+    resyncMs: 1000,
+  });
+  void reflector.start();
   return {
     seen,
     stop: () => {
       stopped = true;
+      reflector.stop();
+      kube.close();
+      for (const c of clients.values()) c.close();
     },
   };
 }
@@ -93,9 +97,7 @@ export async function finishJob(cluster: TestCluster, namespace: string, name: s
 
 /** The project's CRDs, and a namespace, on the test cluster. */
 export async function installCrds(cluster: TestCluster, ...namespaces: string[]): Promise<void> {
-  const text = readFileSync(join(import.meta.dirname, '../../controller/manifests/crds.yaml'), 'utf8');
-  const crds = YAML.parseAllDocuments(text).map((d) => d.toJS() as object).filter(Boolean);
-  await applyManifest(cluster, [...crds, ...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))]);
+  await applyManifest(cluster, [...crdDocuments(), ...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))]);
 }
 
 /** The parameter value of a trial's job, from KATIB_TRIAL_NAME's container command (`--x=0.3`). */
