@@ -51,6 +51,8 @@ interface Row {
   apiCpuMsPerTrial: number;
   /** This process's CPU per trial: the test kubelet in the controller's runs. */
   benchCpuMsPerTrial: number;
+  /** The controller's resident memory once it leads, before the Experiment; its peak; at the end (1,000 Trials). */
+  rssStartMiB?: number;
   rssPeakMiB?: number;
   rssEndMiB?: number;
 }
@@ -129,6 +131,7 @@ async function runController(cluster: TestCluster, ns: string, repeat: number): 
       cpuMsPerTrial: ((end.cpuS - before.cpuS) * 1000) / TRIALS,
       apiCpuMsPerTrial: (spent.api * 1000) / TRIALS,
       benchCpuMsPerTrial: (spent.self * 1000) / TRIALS,
+      rssStartMiB: before.rss,
       rssPeakMiB: Math.max(peak, end.hwm),
       rssEndMiB: end.rss,
     };
@@ -213,7 +216,7 @@ const summary = (['api baseline', 'scriba controller'] as const).map((path) => {
     const xs = of.map(f).filter((x): x is number => x !== undefined);
     return xs.length ? median(xs) : undefined;
   };
-  return { path, wallS: pick((r) => r.wallS), trialsPerS: pick((r) => r.trialsPerS), cpuMsPerTrial: pick((r) => r.cpuMsPerTrial), apiCpuMsPerTrial: pick((r) => r.apiCpuMsPerTrial), benchCpuMsPerTrial: pick((r) => r.benchCpuMsPerTrial), rssPeakMiB: pick((r) => r.rssPeakMiB), rssEndMiB: pick((r) => r.rssEndMiB) };
+  return { path, wallS: pick((r) => r.wallS), trialsPerS: pick((r) => r.trialsPerS), cpuMsPerTrial: pick((r) => r.cpuMsPerTrial), apiCpuMsPerTrial: pick((r) => r.apiCpuMsPerTrial), benchCpuMsPerTrial: pick((r) => r.benchCpuMsPerTrial), rssStartMiB: pick((r) => r.rssStartMiB), rssPeakMiB: pick((r) => r.rssPeakMiB), rssEndMiB: pick((r) => r.rssEndMiB) };
 });
 // The ratio of each repeat's controller time to the same repeat's baseline, then the median.
 const ratios = Array.from({ length: REPEATS }, (_, r) => {
@@ -225,9 +228,9 @@ const fmt = (x: number | undefined, digits = 1) => (x === undefined ? '' : x.toF
 const lines = [
   `${TRIALS} trials, parallelTrialCount ${PARALLEL}, median of ${REPEATS} repeats; machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}`,
   '',
-  '| path | wall s | trials/s | client CPU ms/trial | API server + etcd CPU ms/trial | test kubelet CPU ms/trial | RSS peak MiB | RSS end MiB | time vs baseline |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...summary.map((s) => `| ${s.path} | ${fmt(s.wallS)} | ${fmt(s.trialsPerS)} | ${fmt(s.cpuMsPerTrial, 2)} | ${fmt(s.apiCpuMsPerTrial, 2)} | ${s.path === 'api baseline' ? '' : fmt(s.benchCpuMsPerTrial, 2)} | ${fmt(s.rssPeakMiB)} | ${fmt(s.rssEndMiB)} | ${s.path === 'api baseline' ? '1' : `${fmt(median(ratios), 2)}×`} |`),
+  '| path | wall s | trials/s | client CPU ms/trial | API server + etcd CPU ms/trial | test kubelet CPU ms/trial | RSS start MiB | RSS peak MiB | RSS end MiB | time vs baseline |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...summary.map((s) => `| ${s.path} | ${fmt(s.wallS)} | ${fmt(s.trialsPerS)} | ${fmt(s.cpuMsPerTrial, 2)} | ${fmt(s.apiCpuMsPerTrial, 2)} | ${s.path === 'api baseline' ? '' : fmt(s.benchCpuMsPerTrial, 2)} | ${fmt(s.rssStartMiB)} | ${fmt(s.rssPeakMiB)} | ${fmt(s.rssEndMiB)} | ${s.path === 'api baseline' ? '1' : `${fmt(median(ratios), 2)}×`} |`),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 mkdirSync(dirname(values.out), { recursive: true });
