@@ -45,6 +45,8 @@ interface Run {
   done: Promise<void>;
   finished: boolean;
   deleting: boolean;
+  /** The spec the run began with, each field but the three counts as JSON (changes to them are not applied). */
+  spec: Map<string, string>;
 }
 
 /**
@@ -62,6 +64,8 @@ export class Controller {
   private readonly queue = new Map<string, Promise<void>>();
   private readonly pending = new Set<string>();
   private stopping = false;
+  /** The last warning given for each Experiment (by key and uid). */
+  private readonly warned = new Map<string, string>();
   private reflector: Reflector | undefined;
   readonly observations: ObservationRouter;
   private readonly runner: KubernetesRunner;
@@ -158,8 +162,11 @@ export class Controller {
       return; // the change comes back through the watch
     }
     const current = this.runs.get(key);
-    if (current && !current.finished) return this.updateCounts(current, object);
-    if (current?.finished && current.state.experiment.spec.maxTrialCount === (object.spec?.maxTrialCount as number | undefined)) return;
+    if (current && !current.finished) {
+      this.updateCounts(current, object);
+      return this.warnFixedFields(current, object);
+    }
+    if (current?.finished && current.state.experiment.spec.maxTrialCount === (object.spec?.maxTrialCount as number | undefined)) return this.warnFixedFields(current, object);
     await this.begin(key, object);
   }
 
@@ -177,6 +184,15 @@ export class Controller {
       }
     }
     if (changed) run.state.recorder?.experimentChanged(run.state);
+  }
+
+  /** Katib's webhook refuses a change to any other field of a running experiment (§2.3 rule 3); it is not applied, and said so. */
+  private async warnFixedFields(run: Run, object: KubeObject): Promise<void> {
+    const current = fixedFields(object);
+    const changed = [...new Set([...run.spec.keys(), ...current.keys()])].filter((f) => run.spec.get(f) !== current.get(f)).sort();
+    if (changed.length === 0) return;
+    const fields = changed.map((f) => `spec.${f}`).join(', ');
+    await this.warn(object, 'SpecChangeNotApplied', `${fields}: only ${COUNT_FIELDS.join(', ')} can change while the experiment runs; the change is not applied`);
   }
 
   private async begin(key: string, object: KubeObject): Promise<void> {
@@ -212,15 +228,16 @@ export class Controller {
       // Ended, or changed beyond Katib's update rules: the stored state stands and is shown.
       state = store.loadState(name);
       this.log(`scriba controller: experiment ${key}: ${error.message}`);
+      await this.warn(object, 'SpecChangeNotApplied', error.message);
       const mirror = new ExperimentMirror(this.o.client, object, store, this.log);
       mirror.syncAll(state);
-      this.runs.set(key, { uid: object.metadata.uid ?? '', state, mirror, done: Promise.resolve(), finished: true, deleting: false });
+      this.runs.set(key, { uid: object.metadata.uid ?? '', state, mirror, done: Promise.resolve(), finished: true, deleting: false, spec: fixedFields(object) });
       return;
     }
     const mirror = new ExperimentMirror(this.o.client, object, store, this.log);
     state.recorder = mirror;
     mirror.syncAll(state);
-    const run: Run = { uid: object.metadata.uid ?? '', state, mirror, done: Promise.resolve(), finished: false, deleting: false };
+    const run: Run = { uid: object.metadata.uid ?? '', state, mirror, done: Promise.resolve(), finished: false, deleting: false, spec: fixedFields(object) };
     run.done = runExperiment({
       experiment: state,
       algorithm: getAlgorithm(experiment.spec.algorithm?.algorithmName ?? 'random'),
@@ -237,6 +254,36 @@ export class Controller {
         store.release(name);
       });
     this.runs.set(key, run);
+  }
+
+  /**
+   * A Warning Event on the Experiment (`kubectl describe experiment` shows it), once per
+   * message: Katib's webhook would have refused the change that this controller cannot apply.
+   */
+  private async warn(object: KubeObject, reason: string, message: string): Promise<void> {
+    const key = `${keyOf(object)}|${object.metadata.uid}`;
+    if (this.warned.get(key) === message) return;
+    this.warned.set(key, message);
+    const namespace = object.metadata.namespace ?? 'default';
+    const time = now();
+    try {
+      await this.o.client.create(resourcePath('v1', 'events', namespace), {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${object.metadata.name}.`, namespace },
+        involvedObject: { apiVersion: 'kubeflow.org/v1beta1', kind: 'Experiment', name: object.metadata.name, namespace, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion },
+        type: 'Warning',
+        reason,
+        message,
+        source: { component: 'scriba-controller' },
+        reportingComponent: 'scriba-controller',
+        firstTimestamp: time,
+        lastTimestamp: time,
+        count: 1,
+      });
+    } catch (error) {
+      this.log(`scriba controller: experiment ${keyOf(object)}: cannot write an Event: ${errorMessage(error)}`);
+    }
   }
 
   /** The experiment as `scriba validate` reads it, with a ConfigMap template fetched from the cluster. */
@@ -337,4 +384,10 @@ export class Controller {
     if (!run) throw new Error(`experiment ${experiment.metadata.name} is not run by this controller`);
     return run;
   }
+}
+
+/** Each spec field of an Experiment but the three counts, as JSON. */
+function fixedFields(object: KubeObject): Map<string, string> {
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  return new Map(Object.keys(spec).filter((f) => !(COUNT_FIELDS as readonly string[]).includes(f)).map((f) => [f, JSON.stringify(spec[f])]));
 }

@@ -93,6 +93,16 @@ describe.skipIf(skip)('scriba controller on a real API server', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  /** The Events on an Experiment, once there is one. */
+  async function eventsOf(name: string, ms = 60_000): Promise<Array<Record<string, any>>> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const items = (await get(`/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.name=${name}`)).items ?? [];
+      if (items.length > 0) return items;
+      if (Date.now() > end) throw new Error(`no Event on experiment ${name} within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   const latest = (s: Status) => s.conditions?.[s.conditions.length - 1];
   const ended = (s: Status) => ['Succeeded', 'Failed'].includes(latest(s)?.type ?? '');
 
@@ -186,6 +196,12 @@ describe.skipIf(skip)('scriba controller on a real API server', () => {
     await create(experiment('doomed', { parallelTrialCount: 2, maxTrialCount: 6 }));
     await until('doomed', (s) => s.trialsRunning === 2);
     expect(await list('jobs', 'doomed', 'batch/v1')).toHaveLength(2);
+    // A change Katib's webhook would refuse is not applied, and an Event says so.
+    const patched = await request(cluster, 'PATCH', expPath('doomed'), { spec: { algorithm: { algorithmName: 'tpe' } } }, 'application/merge-patch+json');
+    expect(patched.status).toBe(200);
+    const [{ message }] = (await eventsOf('doomed')) as [{ message: string }];
+    expect(message).toBe('spec.algorithm: only parallelTrialCount, maxTrialCount, maxFailedTrialCount can change while the experiment runs; the change is not applied');
+    expect(controller.experimentState(NS, 'doomed')?.experiment.spec.algorithm?.algorithmName).toBe('random');
     const r = await request(cluster, 'DELETE', expPath('doomed'));
     expect(r.status).toBeLessThan(300);
     const end = Date.now() + 60_000;
@@ -202,6 +218,40 @@ describe.skipIf(skip)('scriba controller on a real API server', () => {
     } finally {
       store.close();
     }
+  }, 120_000);
+
+  test('raising maxTrialCount of an Experiment that reached it (resumePolicy LongRunning) restarts it, as Katib does', async () => {
+    plans.set('longrunning', (job) => ({ reports: [{ loss: argument(job, 'x') }], end: 'Complete' }));
+    await create(experiment('longrunning', { parallelTrialCount: 2, maxTrialCount: 3, resumePolicy: 'LongRunning' }));
+    const first = await until('longrunning', ended);
+    expect(latest(first)).toMatchObject({ type: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
+    expect(first.trials).toBe(3);
+    const r = await request(cluster, 'PATCH', expPath('longrunning'), { spec: { maxTrialCount: 5 } }, 'application/merge-patch+json');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const second = await until('longrunning', (s) => ended(s) && s.trials === 5);
+    expect(latest(second)).toMatchObject({ type: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
+    expect(second).toMatchObject({ trialsSucceeded: 5, trialsRunning: 0 });
+    expect(await list('trials', 'longrunning')).toHaveLength(5);
+    expect(new Set(seenBy.get('longrunning')).size).toBe(5);
+    // resumePolicy Never (the default): a finished experiment stays finished.
+    plans.set('never', () => ({ reports: [{ loss: 1 }], end: 'Complete' }));
+    await create(experiment('never', { parallelTrialCount: 1, maxTrialCount: 1, maxFailedTrialCount: 0 }));
+    expect(latest(await until('never', ended))).toMatchObject({ type: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
+    await request(cluster, 'PATCH', expPath('never'), { spec: { maxTrialCount: 2 } }, 'application/merge-patch+json');
+    // The controller says why it does not restart it, in an Event on the Experiment (kubectl describe).
+    const events = await eventsOf('never');
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'SpecChangeNotApplied',
+        message: expect.stringContaining('resumePolicy Never does not allow a restart; set spec.resumePolicy to LongRunning or FromVolume'),
+        involvedObject: expect.objectContaining({ kind: 'Experiment', name: 'never' }),
+      }),
+    ]);
+    const never = await until('never', ended);
+    expect(never.trials, JSON.stringify(never)).toBe(1);
+    expect(latest(never)).toMatchObject({ type: 'Succeeded', reason: 'ExperimentMaxTrialsReached' });
+    expect(await list('trials', 'never')).toHaveLength(1);
   }, 120_000);
 
   test('an invalid Experiment is not run: it gets a Failed condition with scriba validate\'s messages', async () => {
