@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, isAbsolute, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_METRICS_FILE } from '../src/experiment/defaults.js';
 import type { Experiment } from '../src/experiment/types.js';
 import type { TrialOutcome } from '../src/loop/state.js';
@@ -12,6 +13,12 @@ import { gpuRequest, primaryContainer, renderTrial, type Container } from './tem
 import type { Reaper } from './reaper.js';
 import type { TrialRunner } from './types.js';
 import { checkpointMount } from './checkpoints.js';
+
+/**
+ * The scriba CLI's script, offered to trials as SCRIBA_CLI so that a trial command can run
+ * Scriba's own trial programs (`node $(SCRIBA_CLI) nas enas-trial ...`) from a checkout or an install.
+ */
+const SCRIBA_CLI = fileURLToPath(new URL('../src/bin.js', import.meta.url));
 
 /** Builds the collector of one trial; `trialDir` is where its files live. */
 export type CollectorFactory = (spec: CollectorSpec, report: ReportLogs, trialDir: string) => TrialCollector;
@@ -125,7 +132,7 @@ export function createProcessRunner(options: ProcessRunnerOptions): ProcessRunne
         const gpus = gpuRequest(container);
         lease = options.gpus ? await options.gpus.acquire(gpus, { signal: stopping.signal }) : undefined;
         const kind = String(rendered.kind);
-        const injected: Record<string, string> = { ...options.inject, KATIB_TRIAL_NAME: trial.name, SCRIBA_TRIAL_DIR: dir };
+        const injected: Record<string, string> = { SCRIBA_CLI, ...options.inject, KATIB_TRIAL_NAME: trial.name, SCRIBA_TRIAL_DIR: dir };
         if (checkpointDir !== undefined) injected.SCRIBA_CHECKPOINT_DIR = checkpointDir;
         if (DISTRIBUTED_KINDS.includes(kind)) Object.assign(injected, distributedEnv(await freePort(), lease ? lease.ids.length : gpus));
         const mounts: Mount[] = [];

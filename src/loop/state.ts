@@ -1,6 +1,6 @@
 import type { AlgorithmSetting, Experiment, ObjectiveSpec } from '../experiment/types.js';
 import { createRng } from '../rng.js';
-import { metricNames, objectiveAvailable, objectiveText, objectiveValue, observe } from '../trial/observation.js';
+import { isText, metricNames, objectiveAvailable, objectiveText, objectiveValue, observe } from '../trial/observation.js';
 import type {
   MetricLog,
   ParameterAssignment,
@@ -193,6 +193,15 @@ export function appendLogs(state: ExperimentState, name: string, logs: readonly 
 }
 
 /**
+ * A DARTS trial's result is its genotype, text (Katib's darts example has the objective
+ * `Best-Genotype`): such a trial succeeds, as in Katib, and never ranks. Elsewhere a text
+ * objective value leaves the trial MetricsUnavailable.
+ */
+function textResult(state: ExperimentState, trial: TrialRecord): boolean {
+  return state.experiment.spec.algorithm?.algorithmName === 'darts' && isText(objectiveText(trial, objectiveOf(state)));
+}
+
+/**
  * Ends a trial (§2.5): a failed run is Failed; an early-stopped run is EarlyStopped; a
  * completed run is Succeeded when its objective was observed, else MetricsUnavailable.
  */
@@ -210,7 +219,7 @@ export function finishTrial(state: ExperimentState, name: string, outcome: Trial
     appendCondition(state, trial, 'Failed', outcome.reason ?? 'TrialFailed', outcome.message);
   } else if (outcome.status === 'earlyStopped') {
     appendCondition(state, trial, 'EarlyStopped', 'TrialEarlyStopped', 'Trial is early stopped');
-  } else if (objectiveValue(trial, objective) !== undefined) {
+  } else if (objectiveValue(trial, objective) !== undefined || textResult(state, trial)) {
     appendCondition(state, trial, 'Succeeded', 'TrialSucceeded', 'Trial has succeeded');
   } else {
     const reported = objectiveAvailable(trial.observation, objective);
@@ -386,7 +395,8 @@ export function complete(state: ExperimentState, terminal: TerminalCondition): v
  */
 function withoutResult(state: ExperimentState, terminal: TerminalCondition): TerminalCondition {
   const d = derived(state);
-  if (terminal.type !== 'Succeeded' || d.best !== undefined || activeCount(d.counts) > 0) return terminal;
+  // A darts trial succeeds with a text result and no best (textResult): it is a result.
+  if (terminal.type !== 'Succeeded' || d.best !== undefined || d.counts.succeeded > 0 || activeCount(d.counts) > 0) return terminal;
   const c = d.counts;
   const parts = [`${c.failed} failed`, `${c.metricsUnavailable} without a usable objective value`];
   if (c.earlyStopped > 0) parts.push(`${c.earlyStopped} early stopped`);

@@ -96,6 +96,12 @@ export function objectiveText(trial: TrialRecord, objective: ObjectiveSpec): str
   return m && strategyValue(m, strategyFor(objective, m.name));
 }
 
+/** A recorded value that is text, not a number of any kind (a DARTS genotype); `nan` and `inf` are numbers. */
+export function isText(text: string | undefined): boolean {
+  if (text === undefined || text.trim() === '' || text === UNAVAILABLE || numericValue(text) !== undefined) return false;
+  return !/^[+-]?nan$/i.test(text.trim());
+}
+
 /** A recorded value as a finite number, or undefined. */
 export function finiteValue(text: string | undefined): number | undefined {
   const x = text === undefined ? undefined : numericValue(text);

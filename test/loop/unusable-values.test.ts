@@ -28,6 +28,24 @@ describe('unusable objective values', () => {
     });
   }
 
+  test("a darts trial's text result (Katib's Best-Genotype objective) succeeds, and never ranks; nan does not", async () => {
+    const genotype = "Genotype(normal=[[('max_pooling_3x3', 0)]], normal_concat=range(2, 3), reduce=[[('max_pooling_3x3', 0)]], reduce_concat=range(2, 3))";
+    const values = [genotype, 'nan'];
+    const runner = autoRunner((i) => ({ outcome: { status: 'completed' }, logs: [metric('Best-Genotype', values[i] ?? '')] }));
+    const experiment = makeExperiment({
+      parallelTrialCount: 1,
+      maxTrialCount: 2,
+      maxFailedTrialCount: 2,
+      algorithm: { algorithmName: 'darts', algorithmSettings: [] },
+      objective: { type: 'maximize', objectiveMetricName: 'Best-Genotype' },
+    });
+    const state = await runExperiment({ experiment, algorithm: createRandom(), runner, seed: 5 });
+    expect(state.trials.map((t) => t.condition)).toEqual(['Succeeded', 'MetricsUnavailable']);
+    expect(state.trials[0]?.observation?.metrics).toEqual([{ name: 'Best-Genotype', min: 'unavailable', max: 'unavailable', latest: genotype }]);
+    expect(bestTrial(state)).toBeUndefined();
+    expect(state.outcome?.reason).toBe('ExperimentMaxTrialsReached');
+  });
+
   test('a usable value picked by the strategy makes the trial succeed despite a NaN elsewhere in its log', async () => {
     const runner = autoRunner(() => ({ outcome: { status: 'completed' }, logs: [metric('loss', '0.4'), metric('loss', 'NaN')] }));
     const state = await runExperiment({ experiment: makeExperiment({ parallelTrialCount: 1, maxTrialCount: 1 }), algorithm: createRandom(), runner, seed: 2 });
