@@ -41,5 +41,6 @@ describe('scriba run with pbt', () => {
       expect(Number(byName.get(parent)?.labels?.[PBT_GENERATION_LABEL])).toBe(generation - 1);
     }
     expect(children).toBeGreaterThan(0);
-  });
+    // 60 trial processes and 60 `scriba get trial` calls: a bound for a stuck run, not a timing.
+  }, 240_000);
 });
