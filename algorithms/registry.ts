@@ -1,6 +1,8 @@
 import { ScribaError } from '../src/errors.js';
 import { createBayesianOptimization } from './bayesianoptimization/index.js';
 import { createCmaes } from './cmaes/index.js';
+import { createDarts } from './darts/index.js';
+import { createEnas } from './enas/index.js';
 import { createGrid } from './grid/index.js';
 import { createPbt } from './pbt/index.js';
 import { createHyperband } from './hyperband/index.js';
@@ -37,6 +39,8 @@ const registry = new Map<string, () => Algorithm>([
   ['sobol', createSobol],
   ['pbt', createPbt],
   ['hyperband', createHyperband],
+  ['enas', () => createEnas()],
+  ['darts', createDarts],
 ]);
 
 /** Names of the algorithms available now, built in and registered. */

@@ -1,7 +1,7 @@
 /**
- * The algorithms built into Scriba, by Katib algorithm name. Katib's other names
- * (enas, darts) join this list once they are implemented; a test keeps it
- * equal to the registry's built-in names.
+ * The algorithms built into Scriba, by Katib algorithm name (every one of Katib's); a test
+ * keeps it equal to the registry's built-in names. enas and darts search a `nasConfig`
+ * (an Experiment's, through `scriba run` or gRPC), not `parameters`.
  */
 export const BUILT_IN_ALGORITHMS = [
   'random',
@@ -13,6 +13,8 @@ export const BUILT_IN_ALGORITHMS = [
   'sobol',
   'pbt',
   'hyperband',
+  'enas',
+  'darts',
 ] as const;
 
 export type BuiltInAlgorithmName = (typeof BUILT_IN_ALGORITHMS)[number];
