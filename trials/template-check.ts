@@ -9,7 +9,10 @@ import { gpuRequest, knowsContainersOf, primaryContainer, renderTrial, type Cont
  */
 export function sampleContainer(experiment: Experiment): Container {
   const space = compileSpace(experiment.spec.parameters ?? []);
-  const parameterAssignments = unitToAssignment(space, space.domains.map(() => 0.5));
+  // A NAS trial's assignments (architecture, nn_config, ...) are the algorithm's: any value stands in.
+  const parameterAssignments = experiment.spec.nasConfig
+    ? (experiment.spec.trialTemplate?.trialParameters ?? []).filter((tp) => !tp.reference.startsWith('${')).map((tp) => ({ name: tp.reference, value: '0' }))
+    : unitToAssignment(space, space.domains.map(() => 0.5));
   const rendered = renderTrial(experiment, { name: `${experiment.metadata.name}-check`, parameterAssignments });
   return primaryContainer(rendered, experiment.spec.trialTemplate?.primaryContainerName ?? '');
 }

@@ -11,6 +11,7 @@ import { KILL_GRACE_MS } from '../../trials/process-runner.js';
 import { trialLogs } from './logs.js';
 import { printManifests, withInstallOptions, type InstallFlags } from './install.js';
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
+import { nasCommand } from './nas.js';
 import { serveCommand, signalled } from './serve.js';
 import { validateFiles } from './validate-files.js';
 import { getWorkers, runWorker } from './worker.js';
@@ -185,6 +186,7 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
 
   program.addCommand(benchCommand(ctx));
   program.addCommand(serveCommand(ctx, deps.stopped));
+  program.addCommand(nasCommand(ctx));
   program.command('version').description('print the version').action(action(ctx, () => {
     io.out(packageVersion());
     return 0;
