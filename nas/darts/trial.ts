@@ -3,7 +3,7 @@ import { type BackendChoice, useBackend } from '../backend.js';
 import { loadDigits } from '../data.js';
 import { parseAlgorithmSettings, parseKatibJson, parseNumLayers, parseSearchSpace } from './arguments.js';
 import { bestGenotypeLine, formatGenotype, type Genotype } from './genotype.js';
-import { registerCoreGradients } from './gradients.js';
+import { registerCoreGradients } from '../gradients.js';
 import { alphaWeights, disposeNetwork, initAlphas, initNetwork, networkSpec } from './network.js';
 import { alphaLines, percent } from './report.js';
 import { adamState, disposeOptimizers, genotypeOf, type SearchInput, trainEpoch, validate } from './search.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '../../src/rng.js';
-import { sumRows } from './gradients.js';
+import { sumRows } from '../gradients.js';
 import type { LayerPlan, NetworkPlan, ParamSpec } from './plan.js';
 
 /** The trainable tensors of a network, by ParamSpec name. */

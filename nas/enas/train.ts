@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '../../src/rng.js';
 import type { ImageSet } from '../data.js';
-import { registerEnasGradients } from './gradients.js';
+import { registerCoreGradients } from '../gradients.js';
 import { forward, initParams, type NormStats } from './network.js';
 import { disposeStats, populationStats } from './population-stats.js';
 import type { NetworkPlan } from './plan.js';
@@ -33,7 +33,7 @@ export interface SetMetrics {
 }
 
 export function createTrainState(plan: NetworkPlan, settings: TrainSettings): TrainState {
-  registerEnasGradients();
+  registerCoreGradients();
   return {
     plan,
     params: initParams(plan, settings.seed),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../nas/backend.js';
-import { registerCoreGradients } from '../../nas/darts/gradients.js';
+import { registerCoreGradients } from '../../nas/gradients.js';
 import { depthwise } from '../../nas/darts/layers.js';
 import { registerWasmGradients } from '../../nas/wasm-gradients.js';
 import { createRng } from '../../src/rng.js';

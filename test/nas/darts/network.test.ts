@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../nas/backend.js';
 import { parseSearchSpace } from '../../../nas/darts/arguments.js';
-import { registerCoreGradients } from '../../../nas/darts/gradients.js';
+import { registerCoreGradients } from '../../../nas/gradients.js';
 import type { Pass } from '../../../nas/darts/layers.js';
 import { type Alphas, crossEntropy, disposeNetwork, forward, initAlphas, initNetwork, networkSpec } from '../../../nas/darts/network.js';
 import { mixedOp, operation, stateInput } from '../../../nas/darts/operations.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convFilterGrad } from '../../../nas/enas/filter-grad.js';
+import { convFilterGrad } from '../../../nas/filter-grad.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

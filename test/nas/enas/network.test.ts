@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerEnasGradients } from '../../../nas/enas/gradients.js';
+import { registerCoreGradients } from '../../../nas/gradients.js';
 import { forward, initParams, layerInput } from '../../../nas/enas/network.js';
 import type { LayerSpec, Operation } from '../../../nas/enas/operations.js';
 import { planNetwork } from '../../../nas/enas/plan.js';
@@ -9,7 +9,7 @@ import { crossEntropy } from '../../../nas/enas/train.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  registerEnasGradients();
+  registerCoreGradients();
 });
 
 const conv = (numFilter: number, stride = 1): Operation => ({ type: 'convolution', filterSize: 3, numFilter, stride });
