@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { KubeClient, type KubeObject } from '../../trials/kubernetes/client.js';
 import { request, startTestCluster, type TestCluster } from '../../test/support/k8s.js';
 import { argument, installCrds, startKubelet, testExperiment } from '../../test/support/kubelet.js';
+import { median } from '../protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,11 +58,6 @@ interface Row {
   rssEndMiB?: number;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** VmRSS and VmHWM of a process, in MiB; CPU seconds (user + system). */

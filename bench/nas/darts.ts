@@ -23,6 +23,7 @@ import { randomGenotype, trainGenotype } from '../../nas/darts/evaluate.js';
 import type { NasConfig } from '../../src/experiment/types.js';
 import { createRng } from '../../src/rng.js';
 import { mannWhitneyLess } from '../report/mann-whitney.js';
+import { median } from '../protocol.js';
 
 const exec = promisify(execFile);
 const { values } = parseArgs({
@@ -44,11 +45,6 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BIN = join(ROOT, 'dist/src/bin.js');
 const EXAMPLE = YAML.parse(readFileSync(join(ROOT, 'examples/darts.yaml'), 'utf8')) as Record<string, any>;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** The example through `scriba run`, `SEARCH_EPOCHS` epochs on `SEARCH_IMAGES` images; its Best-Genotype and the seconds it took. */
 async function search(seed: number, dir: string): Promise<{ genotype: string; seconds: number }> {

@@ -29,6 +29,7 @@ import { runEnasTrial } from '../../nas/enas/trial.js';
 import type { NasConfig } from '../../src/experiment/types.js';
 import { createRng } from '../../src/rng.js';
 import { mannWhitneyLess } from '../report/mann-whitney.js';
+import { median } from '../protocol.js';
 
 const exec = promisify(execFile);
 const { values } = parseArgs({
@@ -55,11 +56,6 @@ const EXAMPLE = YAML.parse(readFileSync(join(ROOT, 'examples/enas.yaml'), 'utf8'
 const NAS = EXAMPLE.spec.nasConfig as NasConfig;
 const quiet = (): void => undefined;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 interface Candidate {
   architecture: string;
