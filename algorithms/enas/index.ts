@@ -1,19 +1,17 @@
-import type { ObjectiveSpec } from '../../src/experiment/types.js';
 import { createRng } from '../../src/rng.js';
-import { objectiveValue } from '../../src/trial/observation.js';
-import type { TrialRecord } from '../../src/trial/types.js';
 import { checkEnumerable, checkGraphConfig, checkOperations } from '../nas/operations.js';
 import { enumerateOperations } from '../nas/enumerate.js';
 import type { Algorithm, SuggestionReply } from '../types.js';
 import { onCpuBackend } from './backend.js';
 import { sampleArchitecture, type ControllerDims } from './controller.js';
 import { formatCandidate } from './format.js';
-import { ENAS_GENERATION_LABEL, ENAS_REWARD_LABEL, encodeReward, readRequests } from './labels.js';
+import { lessons } from './history.js';
+import { ENAS_GENERATION_LABEL, ENAS_TRAINED_LABEL, readRequests } from './labels.js';
 import { createReplayer } from './replay.js';
 import { checkEnasSettings, readEnasSettings } from './settings.js';
 import { policyOptions } from './train.js';
 
-export { ENAS_GENERATION_LABEL, ENAS_REWARD_LABEL } from './labels.js';
+export { ENAS_GENERATION_LABEL, ENAS_TRAINED_LABEL } from './labels.js';
 
 export interface EnasOptions {
   /** Remember each experiment's controller between requests (default true); off, every request replays. */
@@ -25,14 +23,16 @@ export interface EnasOptions {
  * `numLayers` layers, an operation id (see `enumerateOperations`) and skip connections to
  * the earlier layers; it is trained by REINFORCE on the experiment's results.
  *
- * As Katib's service: the first request samples from the untrained controller; every
- * later one first trains it `controller_train_steps` steps on the mean objective of all
- * Succeeded trials so far (negated for minimize), then samples `count` architectures. A
- * later request with no Succeeded trial yet samples without training (Katib returns no
- * trials then, which its controller reports as an error).
+ * The first request samples from the untrained controller; every later one first trains
+ * it `controller_train_steps` REINFORCE steps on the Succeeded trials it has not learnt
+ * from yet, each trial's own architecture rewarded by its own objective (negated for
+ * minimize), then samples `count` architectures. (Katib trains on the mean objective of
+ * all trials with architectures it samples afresh, a rule that cannot learn; see
+ * docs/katib-differences.md.) A request with nothing new to learn samples without training.
  *
- * Stateless: each trial is labelled with its request number and the reward trained on,
- * and the controller is rebuilt by replaying those requests from the seed (see replay.ts).
+ * Stateless: each trial is labelled with its request number and how many trials had been
+ * learnt from, and the controller is rebuilt by replaying those requests from the seed
+ * (see replay.ts).
  *
  * ```ts
  * const reply = await createEnas().getSuggestions({ experiment, trials, count: 2, seed: 1 });
@@ -55,12 +55,13 @@ export function createEnas(options: EnasOptions = {}): Algorithm {
       const dims: ControllerDims = { numLayers: nas.graphConfig?.numLayers ?? 0, numOperations: operations.length, hiddenSize: settings.hiddenSize };
       const earlier = readRequests(trials);
       const generation = earlier.length;
-      const reward = generation === 0 ? null : meanReward(trials, experiment.spec.objective);
-      const rewards = [...earlier, encodeReward(reward)];
-      const labels = { [ENAS_GENERATION_LABEL]: String(generation), [ENAS_REWARD_LABEL]: encodeReward(reward) };
+      const learnt = lessons(trials, experiment.spec.objective, dims);
+      // Request 0 samples from the initial controller; any later one learns all there is.
+      const counts = [...earlier, generation === 0 ? 0 : learnt.length];
+      const labels = { [ENAS_GENERATION_LABEL]: String(generation), [ENAS_TRAINED_LABEL]: String(counts[generation]) };
 
       const arcs = await onCpuBackend(() => {
-        const state = replay({ experiment: experiment.name, seed, dims, settings, rewards });
+        const state = replay({ experiment: experiment.name, seed, dims, settings, lessons: learnt, counts });
         return Array.from({ length: count }, (_, i) => sampleArchitecture(state.weights, dims, policyOptions(settings), createRng(seed, 'enas', 'sample', generation, i)));
       });
       return {
@@ -69,20 +70,4 @@ export function createEnas(options: EnasOptions = {}): Algorithm {
       };
     },
   };
-}
-
-/**
- * Katib's reward: the mean objective value of the Succeeded trials (the value its
- * controller sends for each, by metric strategy), negated for minimize since the
- * controller maximises; `null` when there is none.
- */
-export function meanReward(trials: readonly TrialRecord[], objective: ObjectiveSpec | undefined): number | null {
-  if (!objective) return null;
-  const values = trials.filter((t) => t.condition === 'Succeeded').flatMap((t) => {
-    const x = objectiveValue(t, objective);
-    return x === undefined ? [] : [x];
-  });
-  if (values.length === 0) return null;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return objective.type === 'minimize' ? -mean : mean;
 }

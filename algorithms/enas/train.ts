@@ -4,13 +4,12 @@ import { adamStep } from './adam.js';
 import * as ops from './ops.js';
 import {
   initialWeights,
+  fixed,
   runPolicy,
-  sampler,
   trainedParams,
   weightTensors,
   zeroWeights,
   type ControllerDims,
-  type Decide,
   type ParamName,
   type PolicyOptions,
   type Weights,
@@ -25,36 +24,48 @@ export interface ControllerState {
   v: Weights;
   /** Adam steps taken so far. */
   step: number;
-  /** The moving-average reward baseline, starting at 0. */
-  baseline: number;
+  /**
+   * The reward baseline as a decayed sum and its decayed weight: after rewards r_1..r_n,
+   * sum = Σ d^(n−i)·r_i and weight = Σ d^(n−i), so baseline = sum/weight is the moving
+   * average with its start-up bias removed (Kingma and Ba 2015 §3); with d = 1 the mean.
+   */
+  baselineSum: number;
+  baselineWeight: number;
 }
 
 export function initialState(d: ControllerDims, rng: Rng): ControllerState {
-  return { weights: initialWeights(d, rng), m: zeroWeights(d), v: zeroWeights(d), step: 0, baseline: 0 };
+  return { weights: initialWeights(d, rng), m: zeroWeights(d), v: zeroWeights(d), step: 0, baselineSum: 0, baselineWeight: 0 };
+}
+
+export function baselineOf(state: ControllerState): number {
+  return state.baselineWeight === 0 ? 0 : state.baselineSum / state.baselineWeight;
 }
 
 export function policyOptions(s: EnasSettings): PolicyOptions {
   return { temperature: s.temperature, tanhConst: s.tanhConst, skipTarget: s.skipTarget };
 }
 
+/** One architecture and its reward (the trial's objective, maximised). */
+export interface Sample {
+  arc: readonly (readonly number[])[];
+  reward: number;
+}
+
 export interface StepResult {
   state: ControllerState;
-  arc: number[][];
   loss: number;
 }
 
 /**
- * One REINFORCE update (Williams 1992; Pham et al. 2018 §2.2) on the decisions `decide`
- * makes, as Katib's trainer: with R = reward + w_H·H (H the sampled entropy term, no gradient),
- *   b ← b − (1 − decay)·(b − R)                      (moving-average baseline)
- *   loss = (−log π(arc))·(R − b) + w_skip·KL_skip   (minimised by Adam)
- * so an architecture with R above the baseline becomes more likely and one below it less.
- * Katib uses the baseline after its update; scalars are rounded to float32 as its variables.
+ * One REINFORCE update (Williams 1992; Pham et al. 2018 §2.2) on a batch of architectures
+ * with their own rewards. With R_i = r_i + w_H·H_i (H_i the policy's entropy along arc i,
+ * no gradient) and the baseline b,
+ *   loss = (1/n)·Σ_i (−log π(arc_i))·(R_i − b) + w_skip·(1/n)·Σ_i KL_skip(arc_i)
+ * is minimised by one Adam step, so an architecture that did better than the baseline
+ * becomes more likely and one that did worse less likely.
  */
-export function reinforceStep(state: ControllerState, d: ControllerDims, s: EnasSettings, decide: Decide, reward: number): StepResult {
+export function reinforceStep(state: ControllerState, d: ControllerDims, s: EnasSettings, batch: readonly Sample[], baseline: number): StepResult {
   const names = trainedParams(d);
-  let arc: number[][] = [];
-  let baseline = state.baseline;
   let loss = NaN;
   let grads: Float32Array[] = [];
   // The arrays are read inside the scope and kept outside it (tidy would walk their elements).
@@ -63,13 +74,14 @@ export function reinforceStep(state: ControllerState, d: ControllerDims, s: Enas
     const lossOf = (...xs: tf.Tensor[]): tf.Scalar => {
       const w = { ...tensors };
       names.forEach((n, i) => (w[n] = xs[i] as tf.Tensor2D));
-      const pass = runPolicy(w, d, policyOptions(s), decide);
-      arc = pass.arc;
-      const r = Math.fround(s.entropyWeight === null ? reward : reward + s.entropyWeight * pass.entropy);
-      baseline = Math.fround(state.baseline - (1 - s.baselineDecay) * (state.baseline - r));
-      let out = ops.scale(pass.negLogProb, r - baseline);
-      if (s.skipWeight !== null && pass.skipPenalty) out = ops.add(out, ops.scale(pass.skipPenalty, s.skipWeight));
-      return out;
+      const terms = batch.map(({ arc, reward }) => {
+        const pass = runPolicy(w, d, policyOptions(s), fixed(arc));
+        const r = s.entropyWeight === null ? reward : reward + s.entropyWeight * pass.entropy;
+        let out = ops.scale(pass.negLogProb, r - baseline);
+        if (s.skipWeight !== null && pass.skipPenalty) out = ops.add(out, ops.scale(pass.skipPenalty, s.skipWeight));
+        return out;
+      });
+      return ops.meanScalars(terms);
     };
     const result = tf.valueAndGrads(lossOf)(names.map((n) => tensors[n]));
     loss = result.value.dataSync()[0] as number;
@@ -86,18 +98,25 @@ export function reinforceStep(state: ControllerState, d: ControllerDims, s: Enas
     m[n] = next.m;
     v[n] = next.v;
   });
-  return { state: { weights, m, v, step: t, baseline }, arc, loss };
+  return { state: { ...state, weights, m, v, step: t }, loss };
 }
 
 /**
- * A request's training, as Katib's: `controller_train_steps` updates, each on a fresh
- * architecture sampled from the current policy (drawn from `rng`) and the one reward of
- * the request. (Katib's trainer samples anew inside every step, so the reward is not that
- * of the sampled architecture; it is the mean result of the experiment's trials.)
+ * A request's training: the baseline takes in the new trials' rewards (decay
+ * `controller_baseline_decay`), then `controller_train_steps` REINFORCE updates on those
+ * trials, each rewarded by its own result. (Katib's trainer instead rewards architectures
+ * it samples afresh with the mean result of all trials, which says nothing about them.)
  */
-export function trainController(state: ControllerState, d: ControllerDims, s: EnasSettings, reward: number, rng: Rng): ControllerState {
-  const decide = sampler(rng);
-  let current = state;
-  for (let k = 0; k < s.trainSteps; k++) current = reinforceStep(current, d, s, decide, reward).state;
+export function trainController(state: ControllerState, d: ControllerDims, s: EnasSettings, batch: readonly Sample[]): ControllerState {
+  if (batch.length === 0) return state;
+  let sum = state.baselineSum;
+  let weight = state.baselineWeight;
+  for (const { reward } of batch) {
+    sum = s.baselineDecay * sum + reward;
+    weight = s.baselineDecay * weight + 1;
+  }
+  let current: ControllerState = { ...state, baselineSum: sum, baselineWeight: weight };
+  const baseline = baselineOf(current);
+  for (let k = 0; k < s.trainSteps; k++) current = reinforceStep(current, d, s, batch, baseline).state;
   return current;
 }

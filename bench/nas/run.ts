@@ -13,8 +13,9 @@
  *    search epoch, on the cpu and the wasm backend (same settings, same data, medians of
  *    `repeats`).
  *
- * Usage (after building): node dist/bench/nas/run.js [--seeds 5] [--trials 8] [--repeats 3]
- *   [--out bench/results/nas.json]
+ * Usage (after building): node dist/bench/nas/run.js [--seeds 5] [--trials 20] [--repeats 3]
+ *   [--search-epochs 1] [--search-images 1000] [--out bench/results/nas.json]
+ * `--repeats 0` leaves out the backend timings.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,8 @@ const exec = promisify(execFile);
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '5' },
-    trials: { type: 'string', default: '8' },
+    trials: { type: 'string', default: '20' },
+    'search-epochs': { type: 'string', default: '1' },
     repeats: { type: 'string', default: '3' },
     'search-images': { type: 'string', default: '1000' },
     'retrain-images': { type: 'string', default: '3000' },
@@ -47,6 +49,7 @@ const SEEDS = Number(values.seeds);
 const TRIALS = Number(values.trials);
 const REPEATS = Number(values.repeats);
 const SEARCH_IMAGES = Number(values['search-images']);
+const SEARCH_EPOCHS = Number(values['search-epochs']);
 const RETRAIN_IMAGES = Number(values['retrain-images']);
 const RETRAIN_EPOCHS = Number(values['retrain-epochs']);
 const VALIDATION = 500;
@@ -63,14 +66,14 @@ interface Candidate {
   searchAccuracy: number;
 }
 
-/** ENAS through `scriba run`: the example with `TRIALS` one-epoch trials, one at a time. */
+/** ENAS through `scriba run`: the example with `TRIALS` trials of `SEARCH_EPOCHS` epochs, one at a time. */
 async function enasSearch(seed: number, dir: string): Promise<{ best: Candidate; secondsPerTrial: number }> {
   const doc = structuredClone(EXAMPLE);
   doc.metadata.name = `enas-bench-${seed}`;
   Object.assign(doc.spec, { maxTrialCount: TRIALS, parallelTrialCount: 1 });
   delete doc.spec.objective.goal;
   const container = doc.spec.trialTemplate.trialSpec.spec.template.spec.containers[0];
-  const flags: Record<string, string> = { '--num_epochs': '1', '--train-images': String(SEARCH_IMAGES), '--validation-images': String(VALIDATION) };
+  const flags: Record<string, string> = { '--num_epochs': String(SEARCH_EPOCHS), '--train-images': String(SEARCH_IMAGES), '--validation-images': String(VALIDATION) };
   container.command = [...(container.command as string[]).map((arg) => {
     const flag = /^(--[\w-]+)=/.exec(arg)?.[1];
     return flag && flag in flags ? `${flag}=${flags[flag]}` : arg;
@@ -105,7 +108,7 @@ async function randomSearch(seed: number): Promise<Candidate> {
     const assignments = formatCandidate(arc, NAS, operations);
     const architecture = assignments.find((a) => a.name === 'architecture')?.value ?? '';
     const nnConfig = assignments.find((a) => a.name === 'nn_config')?.value ?? '';
-    const { validationAccuracy } = await runEnasTrial({ architecture, nnConfig, numEpochs: 1, trainImages: SEARCH_IMAGES, validationImages: VALIDATION, seed, backend: 'wasm' }, quiet);
+    const { validationAccuracy } = await runEnasTrial({ architecture, nnConfig, numEpochs: SEARCH_EPOCHS, trainImages: SEARCH_IMAGES, validationImages: VALIDATION, seed, backend: 'wasm' }, quiet);
     candidates.push({ architecture, nnConfig, searchAccuracy: validationAccuracy });
   }
   return bestOf(candidates);
@@ -178,7 +181,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const backends = await backendTimes();
+const backends = REPEATS > 0 ? await backendTimes() : {};
 const test = mannWhitneyLess(seeds.map((s) => s.random), seeds.map((s) => s.enas));
 const summary = {
   enasMedian: median(seeds.map((s) => s.enas)),
@@ -192,7 +195,7 @@ const summary = {
 };
 const f = (x: number, d = 4) => x.toFixed(d);
 const lines = [
-  `ENAS vs random architectures: ${SEEDS} seeds, ${TRIALS} one-epoch trials each on ${SEARCH_IMAGES} images; best retrained ${RETRAIN_EPOCHS} epochs on ${RETRAIN_IMAGES} images`,
+  `ENAS vs random architectures: ${SEEDS} seeds, ${TRIALS} trials of ${SEARCH_EPOCHS} epoch(s) each on ${SEARCH_IMAGES} images; best retrained ${RETRAIN_EPOCHS} epochs on ${RETRAIN_IMAGES} images`,
   `machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}`,
   '',
   '| seed | ENAS search acc | random search acc | ENAS retrained | random retrained |',
@@ -202,12 +205,16 @@ const lines = [
   '',
   `one-sided Mann–Whitney (ENAS retrained > random retrained): p = ${f(test.p, 3)}${test.exact ? ' (exact)' : ''}`,
   `ENAS search through scriba run: ${f(summary.enasSecondsPerTrialMedian, 1)} s per trial (median over seeds; process start included)`,
-  '',
-  '| backend | ENAS trial (1 epoch) s | DARTS search epoch s |',
-  '| --- | --- | --- |',
-  ...Object.entries(backends).map(([b, t]) => `| ${b} | ${f(t.enasTrialS, 2)} | ${f(t.dartsEpochS, 2)} |`),
-  `| wasm speed-up | ${f(summary.enasWasmSpeedup, 2)}× | ${f(summary.dartsWasmSpeedup, 2)}× |`,
+  ...(REPEATS > 0
+    ? [
+        '',
+        '| backend | ENAS trial (1 epoch) s | DARTS search epoch s |',
+        '| --- | --- | --- |',
+        ...Object.entries(backends).map(([b, t]) => `| ${b} | ${f(t.enasTrialS, 2)} | ${f(t.dartsEpochS, 2)} |`),
+        `| wasm speed-up | ${f(summary.enasWasmSpeedup, 2)}× | ${f(summary.dartsWasmSpeedup, 2)}× |`,
+      ]
+    : []),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, seeds: SEEDS, trials: TRIALS, searchImages: SEARCH_IMAGES, retrainImages: RETRAIN_IMAGES, retrainEpochs: RETRAIN_EPOCHS, rows: seeds, summary }, null, 2)}\n`);
+writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, seeds: SEEDS, trials: TRIALS, searchEpochs: SEARCH_EPOCHS, searchImages: SEARCH_IMAGES, retrainImages: RETRAIN_IMAGES, retrainEpochs: RETRAIN_EPOCHS, rows: seeds, summary }, null, 2)}\n`);
