@@ -54,9 +54,13 @@ export function createCmaes(): Algorithm {
       const cma = cmaSpace(space);
       const base = numberSetting(experiment, 'random_state', seed);
       if (cma.n === 0) {
-        // Nothing for a Gaussian to model (every int/double has one value): random draws.
+        // Nothing for a Gaussian to model (every int/double has one value): random draws,
+        // labelled as further slots of run 0's first generation, which never advances.
+        const key = generationKey(0, 0);
+        const used = usedSlots(trials, key);
         const assignments = Array.from({ length: count }, (_, i) => assignmentOf(space, cma, createRng(base, name, trials.length + i), new Map()));
-        return { assignments };
+        const labels = Array.from({ length: count }, (_, i) => ({ [GENERATION_LABEL]: key, [SLOT_LABEL]: String(used + i) }));
+        return { assignments, labels };
       }
       const config: CmaConfig = {
         space: cma,
@@ -79,11 +83,7 @@ export function createCmaes(): Algorithm {
       const fingerprint = JSON.stringify([experiment.spec.parameters, settingsOf(experiment), base]);
       const state = replayer(config, fingerprint, generations);
       const key = generationKey(state.plan.index, state.dist.generation);
-      let used = 0;
-      for (const trial of trials) {
-        const label = labelOf(trial);
-        if (label?.key === key) used = Math.max(used, label.slot + 1);
-      }
+      const used = usedSlots(trials, key);
       const assignments: ParameterAssignment[][] = [];
       const labels: Record<string, string>[] = [];
       for (let i = 0; i < count; i++) {
@@ -125,6 +125,16 @@ function assignmentOf(space: SearchSpace, cma: CmaSpace, rng: Rng, values: Map<n
     const value = values.get(i) ?? (fixed !== undefined ? encodeValue(d, fixed) : encodeValue(d, sampleValue(d, rng)));
     return { name: d.name, value };
   });
+}
+
+/** The number of slots of generation `key` that trials hold: the next suggestion takes the one after the highest. */
+function usedSlots(trials: readonly TrialRecord[], key: string): number {
+  let used = 0;
+  for (const trial of trials) {
+    const label = labelOf(trial);
+    if (label?.key === key) used = Math.max(used, label.slot + 1);
+  }
+  return used;
 }
 
 /** A trial's run/generation key and slot, or undefined when it was not suggested by CMA-ES. */

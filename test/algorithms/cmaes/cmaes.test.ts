@@ -213,6 +213,26 @@ describe('cmaes search', () => {
     expect(reply.assignments).toHaveLength(5);
     for (const a of reply.assignments) expect(a.slice(0, 2)).toEqual([{ name: 'a', value: '3' }, { name: 'b', value: '1' }]);
   });
+
+  test('every int/double with a single value: suggestions are still labelled, slot after slot, and replay agrees', async () => {
+    const parameters: ParameterSpec[] = [
+      { name: 'p0', parameterType: 'int', feasibleSpace: { min: '0', max: '0' } },
+      { name: 'p1', parameterType: 'int', feasibleSpace: { min: '0', max: '0' } },
+    ];
+    const experiment = experimentOf(parameters);
+    const trials: TrialRecord[] = [];
+    for (const condition of ['Succeeded', 'Failed', 'Running'] as const) {
+      const request = { experiment, trials: [...trials], count: 2, seed: 0 };
+      const reply = await createCmaes().getSuggestions(request);
+      expect(await createCmaes().getSuggestions(request)).toEqual(reply);
+      expect(reply.labels).toHaveLength(2);
+      reply.assignments.forEach((assignments, i) => {
+        expect(assignments).toEqual([{ name: 'p0', value: '0' }, { name: 'p1', value: '0' }]);
+        trials.push(trialOf(trials.length, assignments, condition, condition === 'Succeeded' ? 1 : undefined, reply.labels![i]));
+      });
+    }
+    expect(trials.map((t) => t.labels)).toEqual([0, 1, 2, 3, 4, 5].map((slot) => ({ [GENERATION_LABEL]: '0-0', [SLOT_LABEL]: String(slot) })));
+  });
 });
 
 describe('cmaes restarts', () => {
