@@ -13,6 +13,8 @@ import { printManifests, withInstallOptions, type InstallFlags } from './install
 import { resumeExperiment, runFile, type RunFlags } from './run.js';
 import { nasCommand } from './nas.js';
 import { serveCommand, signalled } from './serve.js';
+import { plotCommand } from './plot.js';
+import { uiCommand } from './ui.js';
 import { validateFiles } from './validate-files.js';
 import { getWorkers, runWorker } from './worker.js';
 import { checkQueueUrl } from '../../trials/queue/connection.js';
@@ -183,6 +185,23 @@ export function buildProgram(ctx: Context, deps: { stopped?: () => Promise<unkno
 
   withInstallOptions(program.command('install').description('print the manifests of the Kubernetes controller (CRDs, RBAC, Deployment, Services) for kubectl apply -f -'))
     .action(action(ctx, (o: InstallFlags) => printManifests(o, io)));
+
+  program.command('ui').description('serve a web dashboard over the store: experiments, pictures, trials, logs, live')
+    .addOption(dbOption())
+    .option('--host <host>', 'address to bind (beyond loopback a token is required)', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free one)', '8080')
+    .option('--token <token>', 'the token a browser must give (default beyond loopback: a random one, printed in the URL; or $SCRIBA_UI_TOKEN)')
+    .option('--allow-write', 'allow stopping, resuming and deleting experiments from the page')
+    .action(action(ctx, (o: { db: string; host: string; port: string; token?: string; allowWrite?: boolean }) =>
+      uiCommand({ db: o.db, host: o.host, port: integer(o.port, '--port', 0), allowWrite: o.allowWrite === true, ...(o.token !== undefined ? { token: o.token } : {}) }, io, deps.stopped ?? signalled)));
+
+  program.command('plot').description("draw an experiment's picture as a file: history | parallel | slice | curves (importance: not available yet)")
+    .argument('<kind>').argument('<experiment>').addOption(dbOption())
+    .requiredOption('--out <file>', 'the file to write: FILE.svg or FILE.png')
+    .option('--metric <name>', 'the intermediate metric of curves (default: the objective metric)')
+    .option('--log-y', 'a log10 value axis (history, curves)')
+    .action(action(ctx, (kind: string, experiment: string, o: { db: string; out: string; metric?: string; logY?: boolean }) =>
+      plotCommand(kind, experiment, { db: o.db, out: o.out, logY: o.logY === true, ...(o.metric !== undefined ? { metric: o.metric } : {}) }, io)));
 
   program.addCommand(benchCommand(ctx));
   program.addCommand(serveCommand(ctx, deps.stopped));
