@@ -18,7 +18,7 @@ import { checkpointMount } from './checkpoints.js';
  * The scriba CLI's script, offered to trials as SCRIBA_CLI so that a trial command can run
  * Scriba's own trial programs (`node $(SCRIBA_CLI) nas enas-trial ...`) from a checkout or an install.
  */
-const SCRIBA_CLI = fileURLToPath(new URL('../src/bin.js', import.meta.url));
+export const SCRIBA_CLI = fileURLToPath(new URL('../src/bin.js', import.meta.url));
 
 /** Builds the collector of one trial; `trialDir` is where its files live. */
 export type CollectorFactory = (spec: CollectorSpec, report: ReportLogs, trialDir: string) => TrialCollector;

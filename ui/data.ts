@@ -1,9 +1,8 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { trialDirectory } from '../trials/process-runner.js';
 import { bestValue, experimentView, type ExperimentView } from '../src/cli/views.js';
 import { notFound } from '../src/cli/get.js';
+import { readFrom, trialOutputFile } from '../src/cli/logs.js';
 import { objectiveOf, type ExperimentState } from '../src/loop/state.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { objectiveValue } from '../src/trial/observation.js';
@@ -170,7 +169,7 @@ export class UiData {
   trialOutput(trialName: string, maxBytes = 1 << 20): { text: string; truncated: boolean } | undefined {
     const experiment = this.store.experimentOfTrial(trialName);
     if (!experiment) throw notFound('trials', trialName, this.store.path);
-    const file = join(trialDirectory(join(dirname(resolve(this.store.path)), 'trials'), experiment, trialName), 'output.log');
+    const file = trialOutputFile(this.store.path, experiment, trialName);
     let size: number;
     try {
       size = statSync(file).size;
@@ -178,14 +177,8 @@ export class UiData {
       return undefined;
     }
     const start = Math.max(0, size - maxBytes);
-    const buffer = Buffer.alloc(size - start);
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, buffer, 0, buffer.length, start);
-    } finally {
-      closeSync(fd);
-    }
-    return { text: buffer.toString('utf8'), truncated: start > 0 };
+    const bytes = readFrom(file, start);
+    return bytes && { text: bytes.toString('utf8'), truncated: start > 0 };
   }
 
   /** Forgets what was read (after this process changed the store itself). */

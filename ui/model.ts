@@ -1,7 +1,7 @@
 import type { ParameterSpec } from '../src/experiment/types.js';
 import { bestTrial, objectiveOf, type ExperimentState } from '../src/loop/state.js';
 import { objectiveValue } from '../src/trial/observation.js';
-import type { MetricLog, TrialConditionType } from '../src/trial/types.js';
+import type { TrialConditionType } from '../src/trial/types.js';
 
 /**
  * What the pictures are drawn from: plain data read from an experiment's state and its
@@ -84,10 +84,4 @@ export function plotExperiment(state: ExperimentState): PlotExperiment {
     }),
     ...(best ? { bestTrial: best.name } : {}),
   };
-}
-
-/** A trial's curve of `metric` from its observation log (values that are not numbers are left out). */
-export function plotCurve(trial: { name: string; condition: TrialConditionType }, log: readonly MetricLog[], metric: string): PlotCurve {
-  const values = log.filter((m) => m.name === metric).map((m) => Number(m.value)).filter(Number.isFinite);
-  return { trial: trial.name, condition: trial.condition, values };
 }

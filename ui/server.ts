@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCRIBA_CLI } from '../trials/process-runner.js';
 import { deleteExperiment } from '../src/cli/delete.js';
 import type { Io } from '../src/cli/io.js';
 import { ScribaError } from '../src/errors.js';
@@ -164,7 +165,7 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
       if (owner.alive) return sendJson(res, 409, { error: `${name} is already being run by process ${owner.pid}` });
       const log = join(dirname(resolve(options.db)), `ui-resume-${name.replace(/[^\w.-]/g, '_')}.log`);
       const fd = openSync(log, 'a');
-      const child = spawn(process.execPath, [cliPath(), 'resume', name, '--db', resolve(options.db)], { detached: true, stdio: ['ignore', fd, fd] });
+      const child = spawn(process.execPath, [SCRIBA_CLI, 'resume', name, '--db', resolve(options.db)], { detached: true, stdio: ['ignore', fd, fd] });
       child.unref();
       return sendJson(res, 202, { resuming: name, pid: child.pid, log });
     }
@@ -271,10 +272,4 @@ function appScript(): string {
     }
   }
   throw new ScribaError('internal', 'the dashboard page is not built: run npm run build');
-}
-
-/** The CLI entry point (for resume), next to this module in the build. */
-function cliPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return here.endsWith(join('dist', 'ui')) ? join(here, '..', 'src', 'bin.js') : join(here, '..', 'dist', 'src', 'bin.js');
 }

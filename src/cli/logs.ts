@@ -22,7 +22,7 @@ export async function trialLogs(trialName: string, flags: LogsFlags, io: Io): Pr
   try {
     const experiment = open.experimentOfTrial(trialName);
     if (!experiment) throw notFound('trials', trialName, open.path);
-    const file = join(trialDirectory(join(dirname(resolve(open.path)), 'trials'), experiment, trialName), 'output.log');
+    const file = trialOutputFile(open.path, experiment, trialName);
     if (!flags.follow) {
       const text = readFrom(file, 0);
       if (text === undefined) throw new ScribaError('not-found', `trial ${trialName} has no output yet (${file})`);
@@ -72,7 +72,13 @@ async function follow(store: SqliteStore, experiment: string, trialName: string,
 }
 
 /** The file's bytes from `offset`, or undefined when there is no file. */
-function readFrom(file: string, offset: number): Buffer | undefined {
+/** Where the trial's process output of a store's experiment is written. */
+export function trialOutputFile(storePath: string, experiment: string, trialName: string): string {
+  return join(trialDirectory(join(dirname(resolve(storePath)), 'trials'), experiment, trialName), 'output.log');
+}
+
+/** The file from `offset` to its end; undefined when it does not exist. */
+export function readFrom(file: string, offset: number): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');

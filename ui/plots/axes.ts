@@ -4,6 +4,7 @@
  * fit whole. Ticks come in as pixel positions.
  */
 import { legendSize, LEGEND, type LegendBox } from './legend.js';
+import { along, type Tick } from './scales.js';
 import { COLOURS, escapeXml, headingWidth, px } from './svg.js';
 import { textWidth } from './text-width.js';
 
@@ -42,6 +43,11 @@ export interface FrameOptions {
 }
 
 /** The frame of the area, tick labels (x under it, y left of it) and the axis titles (none where empty). */
+/** An axis's ticks placed in pixels between `from` (its low end) and `to`. */
+export function pixelTicks(ticks: readonly Tick[], from: number, to: number): PixelTick[] {
+  return ticks.map((t) => ({ at: along(from, to, t.at), label: t.label }));
+}
+
 export function axisFrame(area: Area, x: readonly PixelTick[], y: readonly PixelTick[], titles: { x: string; y: string }, o: FrameOptions = {}): string[] {
   const out = [
     `<rect x="${area.left}" y="${area.top}" width="${area.right - area.left}" height="${area.bottom - area.top}" fill="none" stroke="${COLOURS.text}"/>`,

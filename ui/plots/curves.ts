@@ -5,10 +5,11 @@
  * keep its first and last value and each stretch's lowest and highest, so 10,000 trials of
  * 200 values stay a few MB.
  *
- *   writeFileSync('curves.svg', curvesSvg(x, state.trials.map((t) => plotCurve(t, store.observationLog(t.name), 'loss'))));
+ *   const data = new UiData(db);
+ *   writeFileSync('curves.svg', curvesSvg(data.plot('demo'), data.curves('demo', 'loss')));
  */
 import type { PlotCurve, PlotExperiment } from '../model.js';
-import { axisFrame, chartLayout, gridLines } from './axes.js';
+import { axisFrame, chartLayout, gridLines, pixelTicks } from './axes.js';
 import { legendLines, swatches, type LegendEntry } from './legend.js';
 import { along, linearAxis, valueAxis } from './scales.js';
 import { closeSvg, COLOURS, escapeXml, messageSvg, openSvg, px } from './svg.js';
@@ -145,8 +146,8 @@ export function curvesSvg(x: PlotExperiment, curves: readonly PlotCurve[], o: Cu
   out.push(
     ...axisFrame(
       area,
-      xAxis.ticks.map((t) => ({ at: along(area.left, area.right, t.at), label: t.label })),
-      yAxis.ticks.map((t) => ({ at: along(area.bottom, area.top, t.at), label: t.label })),
+      pixelTicks(xAxis.ticks, area.left, area.right),
+      pixelTicks(yAxis.ticks, area.bottom, area.top),
       titles,
     ),
     ...legendLines(layout.legend as NonNullable<typeof layout.legend>, entries, notes),

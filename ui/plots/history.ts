@@ -6,7 +6,7 @@
  *   writeFileSync('history.svg', historySvg(plotExperiment(store.loadState('demo'))));
  */
 import type { PlotExperiment } from '../model.js';
-import { axisFrame, chartLayout, gridLines } from './axes.js';
+import { axisFrame, chartLayout, gridLines, pixelTicks } from './axes.js';
 import { legendLines, swatches, type LegendEntry } from './legend.js';
 import { along, linearAxis, range, valueAxis } from './scales.js';
 import { closeSvg, COLOURS, count, escapeXml, messageSvg, openSvg, px, tooltip } from './svg.js';
@@ -74,8 +74,8 @@ export function historySvg(x: PlotExperiment, o: HistoryOptions = {}): string {
   out.push(
     ...axisFrame(
       area,
-      xAxis.ticks.map((t) => ({ at: along(area.left, area.right, t.at), label: t.label })),
-      yAxis.ticks.map((t) => ({ at: along(area.bottom, area.top, t.at), label: t.label })),
+      pixelTicks(xAxis.ticks, area.left, area.right),
+      pixelTicks(yAxis.ticks, area.bottom, area.top),
       titles,
     ),
     ...legendLines(layout.legend as NonNullable<typeof layout.legend>, entries, notes),

@@ -7,7 +7,7 @@
  */
 import { ScribaError } from '../../src/errors.js';
 import type { PlotExperiment } from '../model.js';
-import { axisFrame, chartLayout, gridLines, TICK_FONT, widest } from './axes.js';
+import { axisFrame, chartLayout, gridLines, pixelTicks, TICK_FONT, widest } from './axes.js';
 import { along, linearAxis } from './scales.js';
 import { closeSvg, COLOURS, escapeXml, formatNumber, messageSvg, openSvg, px } from './svg.js';
 
@@ -66,7 +66,7 @@ export function importanceSvg(x: Pick<PlotExperiment, 'name' | 'metric'>, import
     '</g>',
     ...axisFrame(
       area,
-      xAxis.ticks.map((t) => ({ at: along(area.left, area.right, t.at), label: t.label })),
+      pixelTicks(xAxis.ticks, area.left, area.right),
       bars.map((b, i) => ({ at: rowMiddle(i), label: b.name })),
       titles,
     ),
