@@ -38,6 +38,8 @@ export interface SyntheticRun {
   ask_s: number[];
   tell_s: number[];
   best_x?: number[];
+  /** The best point of a mixed space (bench/functions/mixed.ts), whose values are not all numbers. */
+  best_params?: Record<string, number | string>;
   wall_s?: number;
   truncated?: boolean;
 }

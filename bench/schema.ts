@@ -162,6 +162,10 @@ function checkRun(out: Issues, value: unknown, path: string): void {
   if (up > 0) out.push({ path: `${path}.regret[${up}]`, message: `best-so-far regret must not increase (§3): ${regret[up]} > ${regret[up - 1]}` });
   const bestX = run.numbers('best_x', { optional: true });
   if (bestX !== undefined && dim !== undefined && bestX.length !== dim) run.issue('best_x', `expected ${dim} values (dim), got ${bestX.length}`);
+  const bestParams = value.best_params;
+  if (bestParams !== undefined && (!isObject(bestParams) || Object.values(bestParams).some((v) => typeof v !== 'number' && typeof v !== 'string'))) {
+    run.issue('best_params', 'expected an object of numbers and strings');
+  }
   run.number('wall_s', { min: 0, optional: true });
 }
 
@@ -257,6 +261,7 @@ export const SYNTHETIC_JSON_SCHEMA = {
           regret: { ...numbers(nonNegative), description: 'best-so-far simple regret r_t, t = 1..N, non-increasing' },
           ask_s: numbers(nonNegative), tell_s: numbers(nonNegative),
           best_x: { ...numbers({ type: 'number' }), description: 'dim values' },
+          best_params: { type: 'object', additionalProperties: { type: ['number', 'string'] }, description: 'the best point of a mixed space, by parameter name' },
           wall_s: nonNegative, truncated: { type: 'boolean' },
         },
         allOf: PROTOCOL_FUNCTIONS.map((f) => ({

@@ -1,6 +1,7 @@
 import { createStudy } from '../src/api/study.js';
 import { search, type SearchParameter } from '../src/api/search.js';
 import { getFunction, type BenchFunction } from './functions/index.js';
+import { getMixedFunction, type MixedFunction, type MixedParameter } from './functions/mixed.js';
 import { protocolBudget, regretCurve, type SyntheticRun } from './protocol.js';
 
 /** Scriba's name for an algorithm in result files (§6 asks engines for distinct names). */
@@ -22,13 +23,8 @@ export function samplerDescription(algorithm: string): string {
 
 /** The search space of a protocol function: x0..x{d-1}, linear on the function's box (§1). */
 export function benchParameters(fn: BenchFunction, algorithm: string, budget: number): Record<string, SearchParameter> {
-  // Grid needs a step: the coarsest grid with at least `budget` points.
-  const k = Math.max(2, Math.ceil(budget ** (1 / fn.dim) - 1e-9));
   return Object.fromEntries(
-    fn.bounds.map(([min, max], i) => [
-      `x${i}`,
-      search.double(algorithm === 'grid' ? { min, max, step: (max - min) / (k - 1) } : { min, max }),
-    ]),
+    fn.bounds.map(([min, max], i) => [`x${i}`, search.double(algorithm === 'grid' ? { min, max, step: gridStep(min, max, fn.dim, budget) } : { min, max })]),
   );
 }
 
@@ -42,17 +38,80 @@ export interface SyntheticTask {
   settings?: Readonly<Record<string, string>>;
 }
 
+/** Grid needs a step on every double: the coarsest grid with at least `budget` points. */
+function gridStep(min: number, max: number, dim: number, budget: number): number {
+  const k = Math.max(2, Math.ceil(budget ** (1 / dim) - 1e-9));
+  return (max - min) / (k - 1);
+}
+
+/** A mixed space's parameter in Scriba's terms (Katib's types; log scale as `logUniform`). */
+export function mixedParameter(p: MixedParameter, algorithm: string, dim: number, budget: number): SearchParameter {
+  const distribution = 'log' in p && p.log ? { distribution: 'logUniform' as const } : {};
+  switch (p.type) {
+    case 'double': {
+      // Katib's grid walks min, min + step, ... on the linear scale, log-scaled or not.
+      const step = p.step ?? (algorithm === 'grid' ? gridStep(p.min, p.max, dim, budget) : undefined);
+      return search.double({ min: p.min, max: p.max, ...(step !== undefined ? { step } : {}), ...distribution });
+    }
+    case 'int':
+      return search.int({ min: p.min, max: p.max, ...(p.step !== undefined ? { step: p.step } : {}), ...distribution });
+    case 'discrete':
+      return search.discrete(p.values);
+    case 'categorical':
+      return search.categorical(p.values);
+  }
+}
+
+/** What a run needs of its function: the space, the value of a trial's parameters, f*, the dimension. */
+interface Objective {
+  name: string;
+  dim: number;
+  fStar: number;
+  parameters: Record<string, SearchParameter>;
+  /** f of the trial's parameters, and the point as best_x records it (numbers only). */
+  evaluate(parameters: Readonly<Record<string, unknown>>): { value: number; x?: number[]; params?: Record<string, number | string> };
+}
+
+function objective(name: string, algorithm: string, budget: number | undefined): Objective {
+  const mixed: MixedFunction | undefined = getMixedFunction(name);
+  if (mixed !== undefined) {
+    const n = budget ?? protocolBudget(mixed.dim);
+    return {
+      name,
+      dim: mixed.dim,
+      fStar: mixed.fStar,
+      parameters: Object.fromEntries(mixed.space.map((p) => [p.name, mixedParameter(p, algorithm, mixed.dim, n)])),
+      evaluate: (parameters) => {
+        const params = parameters as Record<string, number | string>;
+        return { value: mixed.f(params), params };
+      },
+    };
+  }
+  const fn = getFunction(name);
+  return {
+    name,
+    dim: fn.dim,
+    fStar: fn.fStar,
+    parameters: benchParameters(fn, algorithm, budget ?? protocolBudget(fn.dim)),
+    evaluate: (parameters) => {
+      const x = fn.bounds.map((_, j) => parameters[`x${j}`] as number);
+      return { value: fn.f(x), x };
+    },
+  };
+}
+
 /**
  * One protocol run (§1, §3, §4): N sequential ask → evaluate → tell rounds through the
- * Study API, timing each ask and tell but not the objective.
+ * Study API, timing each ask and tell but not the objective. Mixed spaces (functions/mixed.ts)
+ * run the same way and record best_params instead of best_x (their points are not all numbers).
  */
 export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
-  const fn = getFunction(task.function);
+  const fn = objective(task.function, task.algorithm, task.budget);
   const budget = task.budget ?? protocolBudget(fn.dim);
   const started = performance.now();
   const study = createStudy({
     name: 'bench',
-    parameters: benchParameters(fn, task.algorithm, budget),
+    parameters: fn.parameters,
     objectiveType: 'minimize',
     objectiveMetricName: 'f',
     algorithm: task.algorithm,
@@ -65,7 +124,8 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
   const askS: number[] = [];
   const tellS: number[] = [];
   let best = Infinity;
-  let bestX: number[] = [];
+  let bestX: number[] | undefined;
+  let bestParams: Record<string, number | string> | undefined;
   for (let i = 0; i < budget; i++) {
     const t0 = performance.now();
     let trial;
@@ -75,8 +135,7 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
       break; // the algorithm has no more points (a grid smaller than the budget): a truncated run
     }
     const t1 = performance.now();
-    const x = fn.bounds.map((_, j) => trial.parameters[`x${j}`] as number);
-    const value = fn.f(x);
+    const { value, x, params } = fn.evaluate(trial.parameters);
     const t2 = performance.now();
     study.tell(trial, value);
     const t3 = performance.now();
@@ -86,6 +145,7 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
     if (value < best) {
       best = value;
       bestX = x;
+      bestParams = params;
     }
   }
   return {
@@ -99,7 +159,8 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
     regret: regretCurve(y, fn.fStar),
     ask_s: askS,
     tell_s: tellS,
-    best_x: bestX,
+    ...(bestX !== undefined ? { best_x: bestX } : {}),
+    ...(bestParams !== undefined ? { best_params: { ...bestParams } } : {}),
     wall_s: (performance.now() - started) / 1000,
     ...(y.length < budget ? { truncated: true } : {}),
   };

@@ -23,7 +23,7 @@ export interface MinimizeOptions {
   memory?: number;
   /** Stop when every projected-gradient component is below this. */
   gradientTolerance?: number;
-  /** Stop when a step lowers f by less than this, relative to max(|f|, 1). */
+  /** Stop when a step lowers f by less than this, relative to max(|f|, 1); 0 never stops on f alone. */
   relativeTolerance?: number;
 }
 
@@ -138,7 +138,9 @@ export function minimizeInBox(problem: BoxProblem, start: ArrayLike<number>, opt
     x = next;
     g = nextG;
     f = fNext;
-    if (reduction <= relativeTolerance * Math.max(Math.abs(f), 1)) break;
+    // With no tolerance on f, steps that f can no longer resolve (a change below its rounding)
+    // still move x towards a zero projected gradient, so only the gradient test ends the search.
+    if (relativeTolerance > 0 && reduction <= relativeTolerance * Math.max(Math.abs(f), 1)) break;
   }
   return { x, value: f, evaluations, iterations };
 }

@@ -31,6 +31,8 @@ import time
 import warnings
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mixed_spaces import MIXED, suggest  # noqa: E402  (Scriba's mixed-type spaces, beside §2's functions)
 
 # ---------------------------------------------------------------------------------------------
 # §2 test functions (x is a list of floats in original coordinates)
@@ -278,10 +280,11 @@ def timed_ask(study, names, bounds):
 
 
 def cmd_synthetic(args):
-    functions = list(FUNCTIONS) if args.functions == "all" else split_list(args.functions)
+    known = {**FUNCTIONS, **MIXED}
+    functions = list(known) if args.functions == "all" else split_list(args.functions)
     for name in functions:
-        if name not in FUNCTIONS:
-            die(f"unknown function {name!r}; known functions: {', '.join(FUNCTIONS)}")
+        if name not in known:
+            die(f"unknown function {name!r}; known functions: {', '.join(known)}")
     if args.seeds < 1 or (args.budget is not None and args.budget < 1):
         die("--seeds and --budget must be positive")
     optuna = import_optuna()
@@ -289,16 +292,30 @@ def cmd_synthetic(args):
     runs, total = [], len(samplers) * len(functions) * args.seeds
     for sampler_name, (factory, _) in samplers.items():
         for fn_name in functions:
-            f, bounds, f_star, _ = FUNCTIONS[fn_name]
-            dim = len(bounds)
+            mixed = fn_name in MIXED
+            if mixed:
+                f, space, f_star, _ = MIXED[fn_name]
+                dim = len(space)
+
+                def ask(study, space=space):
+                    start = time.perf_counter()
+                    trial = study.ask()
+                    x = suggest(trial, space)
+                    return trial, x, time.perf_counter() - start
+            else:
+                f, bounds, f_star, _ = FUNCTIONS[fn_name]
+                dim = len(bounds)
+                names = [f"x{i}" for i in range(dim)]
+
+                def ask(study, names=names, bounds=bounds):
+                    return timed_ask(study, names, bounds)
             budget = args.budget if args.budget is not None else budget_for(dim)
-            names = [f"x{i}" for i in range(dim)]
             for seed in range(args.seed_start, args.seed_start + args.seeds):
                 wall = time.perf_counter()
                 study = optuna.create_study(direction="minimize", sampler=factory(seed))
                 ys, xs, regret, ask_s, tell_s, best = [], [], [], [], [], math.inf
                 for _ in range(budget):
-                    trial, x, asked = timed_ask(study, names, bounds)
+                    trial, x, asked = ask(study)
                     y = float(f(x))
                     start = time.perf_counter()
                     study.tell(trial, y)
@@ -310,14 +327,16 @@ def cmd_synthetic(args):
                     regret.append(max(best - f_star, 0.0))
                 wall = time.perf_counter() - wall
                 best_i = min(range(budget), key=lambda i: ys[i])
-                runs.append({"function": fn_name, "dim": dim, "f_star": f_star, "sampler": sampler_name,
-                             "seed": seed, "budget": budget, "y": ys, "regret": regret, "ask_s": ask_s,
-                             "tell_s": tell_s, "best_x": xs[best_i], "wall_s": wall, "truncated": False})
+                run = {"function": fn_name, "dim": dim, "f_star": f_star, "sampler": sampler_name,
+                       "seed": seed, "budget": budget, "y": ys, "regret": regret, "ask_s": ask_s,
+                       "tell_s": tell_s, "wall_s": wall, "truncated": False}
+                run["best_params" if mixed else "best_x"] = xs[best_i]  # a mixed space's point is not all numbers
+                runs.append(run)
                 print(f"optuna {sampler_name} {fn_name} seed {seed}: {budget} evals, regret {regret[-1]:.3g}, "
                       f"median ask {1e3 * statistics.median(ask_s):.2f} ms, {wall:.2f} s "
                       f"[{len(runs)}/{total}]", file=sys.stderr, flush=True)
     meta = base_meta(optuna, samplers)
-    meta["timing"] = ("ask_s: study.ask() plus the d trial.suggest_float calls; tell_s: study.tell(trial, value); "
+    meta["timing"] = ("ask_s: study.ask() plus the d trial.suggest_* calls; tell_s: study.tell(trial, value); "
                       "time.perf_counter(), objective excluded; in-memory storage; "
                       "OMP/OPENBLAS/MKL_NUM_THREADS=1; wall_s includes study creation and the objective")
     write_json(args.out, {"schema": "hpo-bench/synthetic/v1", "meta": meta, "runs": runs})
@@ -543,8 +562,25 @@ def cmd_check(args):
             problems.append(f"{name}: no golden values")
         if abs(f(x_star) - f_star) > 1e-9 * max(1.0, abs(f_star)):
             problems.append(f"{name}: f(x*) = {f(x_star)!r} is not f* = {f_star!r}")
-    print(f"{len(golden)} golden values from {os.path.normpath(path)}; worst relative difference {worst:.3g}"
-          + (f" ({worst_at})" if worst_at else ""))
+    mixed_path = os.path.join(REPO, "bench", "golden-mixed.json")
+    with open(mixed_path, encoding="utf-8") as fh:
+        mixed_golden = json.load(fh)
+    for entry in mixed_golden["values"]:
+        name = entry["function"]
+        if name not in MIXED:
+            problems.append(f"unknown mixed space {name!r} in {mixed_path}")
+            continue
+        got, want = float(MIXED[name][0](entry["x"])), float(entry["f"])
+        diff = 0.0 if got == want else abs(got - want) / max(abs(got), abs(want))
+        if diff >= worst:
+            worst, worst_at = diff, f"{name} {entry['point']}: got {got!r}, golden {want!r}"
+    for name, (f, _, f_star, x_star) in MIXED.items():
+        if abs(mixed_golden["f_star"].get(name, math.nan) - f_star) > 1e-12 * max(1.0, abs(f_star)):
+            problems.append(f"{name}: f* = {f_star!r} differs from the golden {mixed_golden['f_star'].get(name)!r}")
+        if abs(f(x_star) - f_star) > 1e-9 * max(1.0, abs(f_star)):
+            problems.append(f"{name}: f(x*) = {f(x_star)!r} is not f* = {f_star!r}")
+    print(f"{len(golden) + len(mixed_golden['values'])} golden values from {os.path.normpath(path)} and "
+          f"{os.path.normpath(mixed_path)}; worst relative difference {worst:.3g}" + (f" ({worst_at})" if worst_at else ""))
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)
     if worst > 1e-12:

@@ -17,6 +17,7 @@ import type { ValidationIssue } from '../../src/experiment/types.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA } from '../protocol.js';
 import { validateLatency, validateSynthetic } from '../schema.js';
 import { cellRuns, collect, plotFileName, syntheticMethods, type ResultFile } from './dataset.js';
+import { headToHeadSection } from './head-to-head.js';
 import { headerSection, latencyTables, PROTOCOL_DOC, qualityTable, timingTable } from './markdown.js';
 import { FRACTIONS, logRegretCurve } from './stats.js';
 import { plotSvg } from './svg.js';
@@ -43,6 +44,7 @@ export function buildReport(files: ReadonlyArray<ResultFile>, options: ReportOpt
 
   if (data.functions.length > 0) {
     for (const q of FRACTIONS) lines.push(...qualityTable(data, q));
+    lines.push(...headToHeadSection(data));
     lines.push(...timingTable(data));
   }
   lines.push(...latencyTables(data));

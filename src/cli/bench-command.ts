@@ -5,7 +5,7 @@ import { action, type Context } from './commander.js';
 /** Every flag of `scriba bench`, with its default; each subcommand takes the ones it reads. */
 const FLAGS: Record<string, { flags: string; help: string; fallback?: string }> = {
   algorithms: { flags: '--algorithms <list>', help: 'Scriba algorithms, comma-separated', fallback: 'random' },
-  functions: { flags: '--functions <list>', help: 'objective functions, comma-separated, or all', fallback: 'all' },
+  functions: { flags: '--functions <list>', help: 'objective functions or groups, comma-separated: protocol (the 12 of the protocol), mixed (the mixed-type spaces), all', fallback: 'all' },
   seeds: { flags: '--seeds <n>', help: 'seeds per function', fallback: '10' },
   seedStart: { flags: '--seed-start <n>', help: 'first seed', fallback: '0' },
   budget: { flags: '--budget <n>', help: 'evaluations per run (default: the function\'s)' },

@@ -9,6 +9,7 @@ import { SCRIBA_METHODS } from '../../bench/multifidelity-scriba.js';
 import { multifidelityReport } from '../../bench/report/multifidelity.js';
 import { validateMultifidelity } from '../../bench/schema-multifidelity.js';
 import { functionNames } from '../../bench/functions/index.js';
+import { mixedFunctionNames } from '../../bench/functions/mixed.js';
 import { LATENCY_PREFILL, latencySampler, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
 import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } from '../../bench/peer.js';
@@ -58,7 +59,7 @@ export async function bench(what: BenchCommand, v: BenchValues, positionals: rea
   switch (what) {
     case 'run': {
       const algorithms = list(v.algorithms, 'algorithms', algorithmNames());
-      const functions = v.functions === 'all' ? functionNames() : list(v.functions, 'functions', functionNames());
+      const functions = benchFunctions(v.functions);
       const seedStart = count(v['seed-start'], '--seed-start', 0);
       const seeds = Array.from({ length: count(v.seeds, '--seeds', 1) }, (_, i) => seedStart + i);
       const budget = v.budget === undefined ? undefined : count(v.budget, '--budget', 1);
@@ -287,6 +288,19 @@ function parseSettings(text: string): Record<string, string> {
   const pairs = text.split(',').map((p) => p.split('='));
   if (pairs.some((p) => p.length !== 2 || !p[0])) throw new ScribaError('invalid-argument', `--settings: expected name=value,name=value, got "${text}"`);
   return Object.fromEntries(pairs as Array<[string, string]>);
+}
+
+/** Groups --functions accepts beside the names: the protocol's twelve, the mixed spaces, both. */
+const FUNCTION_GROUPS: Readonly<Record<string, () => string[]>> = {
+  protocol: functionNames,
+  mixed: mixedFunctionNames,
+  all: () => [...functionNames(), ...mixedFunctionNames()],
+};
+
+function benchFunctions(value: string): string[] {
+  const known = [...Object.keys(FUNCTION_GROUPS), ...functionNames(), ...mixedFunctionNames()];
+  const items = list(value, 'functions', known).flatMap((item) => FUNCTION_GROUPS[item]?.() ?? [item]);
+  return [...new Set(items)];
 }
 
 function list(value: string, what: string, known: readonly string[]): string[] {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getMixedFunction, mixedFunctionNames } from '../../bench/functions/mixed.js';
 import type { LatencyFile, SyntheticFile } from '../../bench/protocol.js';
 
 // The Optuna peer of the benchmark (bench/peers/optuna_driver.py), run through python3 as a
@@ -86,7 +87,7 @@ describe('bench/peers/optuna_driver.py', () => {
     requireOptuna();
     const result = await driverRun(['check']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/36 golden values .* worst relative difference/);
+    expect(result.stdout).toMatch(/48 golden values .* worst relative difference/);
   });
 
   test.skipIf(skip)('synthetic: hpo-bench/synthetic/v1, regret curves, reproducible seeds', async () => {
@@ -125,6 +126,32 @@ describe('bench/peers/optuna_driver.py', () => {
     expect(y(file, 'random', 'branin', 0)).not.toEqual(y(file, 'random', 'branin', 1));
     const again = await synthetic(join(dir, 'synthetic-b.json'));
     for (const run of file.runs) expect(y(again, run.sampler, run.function, run.seed)).toEqual(run.y);
+  }, 120_000);
+
+  test.skipIf(skip)('synthetic on the mixed spaces: suggest_* per parameter kind, best_params valued as Scriba values them', async () => {
+    requireOptuna();
+    const out = join(dir, 'mixed.json');
+    const result = await driverRun(['synthetic', '--functions', mixedFunctionNames().join(','), '--samplers', 'random,tpe_mv', '--seeds', '1', '--budget', '15', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const file = JSON.parse(await readFile(out, 'utf8')) as SyntheticFile;
+    expect(file.runs).toHaveLength(8);
+    for (const run of file.runs) {
+      const fn = getMixedFunction(run.function)!;
+      expect(run.f_star).toBeCloseTo(fn.fStar, 12);
+      expect(run.dim).toBe(fn.space.length);
+      expect(run.best_x).toBeUndefined();
+      const best = run.best_params!;
+      for (const p of fn.space) {
+        const v = best[p.name];
+        if (p.type === 'categorical' || p.type === 'discrete') expect(p.values as Array<number | string>).toContain(v);
+        else {
+          expect(v as number).toBeGreaterThanOrEqual(p.min);
+          expect(v as number).toBeLessThanOrEqual(p.max);
+          if (p.type === 'int') expect(Number.isInteger(v)).toBe(true);
+        }
+      }
+      expect(Math.abs(fn.f(best) - Math.min(...run.y))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(fn.f(best))));
+    }
   }, 120_000);
 
   test.skipIf(skip)('latency: hpo-bench/latency/v1', async () => {
