@@ -8,6 +8,8 @@ import { benchParameters, samplerName } from './synthetic.js';
 /** How the n trials before the timed asks are made. */
 export type Prefill = 'add' | 'run';
 
+export const PREFILLS: readonly Prefill[] = ['add', 'run'];
+
 /** The sampler's name in a latency file: `_run` marks a history of the algorithm's own run. */
 export function latencySampler(algorithm: string, history: Prefill): string {
   return history === 'run' ? `${samplerName(algorithm)}_run` : samplerName(algorithm);
@@ -15,8 +17,13 @@ export function latencySampler(algorithm: string, history: Prefill): string {
 
 export const LATENCY_PREFILL: Record<Prefill, string> = {
   add: 'n COMPLETED trials added with Study.add() (no algorithm call): uniform points of [0,1]^6 from Scriba\'s seeded generator (seed 12345), valued by hartmann6',
-  run: 'n COMPLETED trials made by the algorithm itself (asked and told untimed, hartmann6 values), so the history is its own run; an extension of §4.1 for algorithms whose state lives in their trials (cmaes)',
+  run: 'n COMPLETED trials made by the algorithm itself (asked and told untimed, hartmann6 values), so the history is its own run, as a user of createStudy() who asks and tells gets it; sampler ids end in _run. An extension of §4.1: a model-based algorithm\'s own suggestions crowd where it searches, and an algorithm whose state lives in its trials (cmaes) needs them',
 };
+
+/** `meta.prefill` of a file measuring the given histories: the one description, or each named. */
+export function latencyPrefill(prefills: readonly Prefill[]): string {
+  return prefills.length === 1 ? LATENCY_PREFILL[prefills[0] as Prefill] : prefills.map((p) => `${p}: ${LATENCY_PREFILL[p]}`).join('; ');
+}
 
 /** Trials prefilled in each untimed warm-up study, and the most time a warm-up may take. */
 const WARMUP_TRIALS = 100;

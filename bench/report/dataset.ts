@@ -29,6 +29,8 @@ export interface LatencyPoint {
   method: Method;
   n: number;
   medianAskS: number;
+  /** The input file's position: ratios compare points of one run only. */
+  file: number;
 }
 
 export interface Dataset {
@@ -38,7 +40,7 @@ export interface Dataset {
   runs: Map<string, Map<Method, SyntheticRun[]>>;
   /** Latency points grouped by the function of their file (`meta.function`, §7.2). */
   latency: Map<string, LatencyPoint[]>;
-  /** How the latency files prepared each measurement beyond §4.1 (their `meta.warmup`), once each. */
+  /** How the latency files made their histories (`meta.prefill`) and warmed up (`meta.warmup`), once each. */
   latencyNotes: string[];
 }
 
@@ -72,12 +74,13 @@ export function collect(files: readonly ResultFile[]): Dataset {
   const latency = new Map<string, LatencyPoint[]>();
   const latencyNotes = new Set<string>();
   const seeds = new Map<Method, Set<number>>();
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     if (file.schema === LATENCY_SCHEMA) {
+      latencyNotes.add(`History: ${file.meta.prefill}.`);
       const warmup = (file.meta as { warmup?: unknown }).warmup;
       if (typeof warmup === 'string') latencyNotes.add(`${file.meta.engine}: ${warmup}.`);
       for (const e of file.entries) {
-        push(latency, file.meta.function, { method: method(engineOf(e, file), e.sampler, file), n: e.n_trials, medianAskS: e.median_ask_s });
+        push(latency, file.meta.function, { method: method(engineOf(e, file), e.sampler, file), n: e.n_trials, medianAskS: e.median_ask_s, file: index });
       }
       continue;
     }

@@ -1,8 +1,8 @@
 /**
  * The markdown sections of a report: inputs, search quality at the budget fractions of
- * bench-protocol §3 with the mean rank, time per suggestion (§4) and ask latency (§4.1).
+ * bench-protocol §3 with the mean rank and time per suggestion (§4); ask latency (§4.1) is in latency.ts.
  */
-import { LATENCY_SCHEMA, median, type Machine } from '../protocol.js';
+import { LATENCY_SCHEMA, type Machine } from '../protocol.js';
 import { cellRuns, engineOf, syntheticMethods, type Dataset, type Method, type ResultFile } from './dataset.js';
 import {
   averageRanks,
@@ -152,31 +152,4 @@ export function timingTable(data: Dataset): string[] {
     lines.push(row([mdText(fn), ...cells.map((s) => (s === undefined ? EMPTY : formatMs(s)))]));
   }
   return [...lines, ''];
-}
-
-/** §4.1: per function of the latency files, rows = n_trials, columns = methods, cells median_ask_s in ms. */
-export function latencyTables(data: Dataset): string[] {
-  const lines: string[] = [];
-  for (const [fn, points] of data.latency) {
-    const methods = [...new Set(points.map((p) => p.method))].sort((a, b) => a.index - b.index);
-    const sizes = [...new Set(points.map((p) => p.n))].sort((a, b) => a - b);
-    lines.push(
-      `## Ask latency on ${mdText(fn)} (ms)`,
-      '',
-      'Median of the timed asks after n completed trials (§4.1).',
-      '',
-      ...data.latencyNotes.flatMap((note) => [mdText(note), '']),
-      row(['n_trials', ...methods.map((m) => mdText(m.name))]),
-      rule(methods.length + 1),
-    );
-    for (const n of sizes) {
-      const cells = methods.map((m) => {
-        const values = points.filter((p) => p.method === m && p.n === n).map((p) => p.medianAskS);
-        return values.length === 0 ? EMPTY : formatMs(median(values));
-      });
-      lines.push(row([String(n), ...cells]));
-    }
-    lines.push('');
-  }
-  return lines;
 }

@@ -18,7 +18,8 @@ import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA } from '../protocol.js';
 import { validateLatency, validateSynthetic } from '../schema.js';
 import { cellRuns, collect, plotFileName, syntheticMethods, type ResultFile } from './dataset.js';
 import { headToHeadSection } from './head-to-head.js';
-import { headerSection, latencyTables, PROTOCOL_DOC, qualityTable, timingTable } from './markdown.js';
+import { latencyTables } from './latency.js';
+import { headerSection, PROTOCOL_DOC, qualityTable, timingTable } from './markdown.js';
 import { FRACTIONS, logRegretCurve } from './stats.js';
 import { plotSvg } from './svg.js';
 

@@ -16,7 +16,7 @@ const FLAGS: Record<string, { flags: string; help: string; fallback?: string }> 
   sizes: { flags: '--sizes <list>', help: 'history sizes', fallback: '100,500,1000,2000' },
   asks: { flags: '--asks <n>', help: 'timed asks per size', fallback: '20' },
   warmup: { flags: '--warmup <n>', help: 'untimed asks before the first size', fallback: '2000' },
-  prefill: { flags: '--prefill <how>', help: 'history: add (the protocol\'s points) or run (the algorithm\'s own)', fallback: 'add' },
+  prefill: { flags: '--prefill <list>', help: 'histories, comma-separated: add (the protocol\'s points), run (the algorithm\'s own), or add,run for both', fallback: 'add' },
   method: { flags: '--method <sampler>', help: 'the sampler the figure is about' },
   against: { flags: '--against <sampler>', help: 'the sampler it is compared with' },
   margin: { flags: '--margin <x>', help: 'relative margin of "as good as"', fallback: '0' },

@@ -10,7 +10,7 @@ import { multifidelityReport } from '../../bench/report/multifidelity.js';
 import { validateMultifidelity } from '../../bench/schema-multifidelity.js';
 import { functionNames } from '../../bench/functions/index.js';
 import { mixedFunctionNames } from '../../bench/functions/mixed.js';
-import { LATENCY_PREFILL, latencySampler, latencyWarmup, measureLatency, warmUp } from '../../bench/latency.js';
+import { latencyPrefill, latencySampler, latencyWarmup, measureLatency, PREFILLS, warmUp, type Prefill } from '../../bench/latency.js';
 import { baseMeta } from '../../bench/meta.js';
 import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } from '../../bench/peer.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
@@ -91,32 +91,35 @@ export async function bench(what: BenchCommand, v: BenchValues, positionals: rea
       const sizes = v.sizes.split(',').map((s) => count(s, '--sizes', 0));
       const asks = count(v.asks, '--asks', 1);
       const warmup = count(v.warmup, '--warmup', 0);
-      const prefill = v.prefill;
-      if (prefill !== 'add' && prefill !== 'run') throw new ScribaError('invalid-argument', `--prefill: expected add or run, got "${prefill}"`);
-      if (prefill === 'run' && v.peer) throw new ScribaError('invalid-argument', '--prefill run: the peer prefills by the protocol only; leave out --peer');
+      const prefills = [...new Set(list(v.prefill, 'prefill', PREFILLS))] as Prefill[];
       const file: LatencyFile = {
         schema: LATENCY_SCHEMA,
         meta: {
-          ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [latencySampler(a, prefill), `${samplerDescription(a)}${prefill === 'run' ? '; history: its own run' : ''}`]))),
+          ...baseMeta(command, Object.fromEntries(algorithms.flatMap((a) => prefills.map((p) => [latencySampler(a, p), `${samplerDescription(a)}${p === 'run' ? '; history: its own run' : ''}`])))),
           function: 'hartmann6',
           asks_per_point: asks,
-          prefill: LATENCY_PREFILL[prefill],
+          prefill: latencyPrefill(prefills),
           ...(warmup > 0 ? { warmup: latencyWarmup(warmup) } : {}),
         },
         entries: [],
       };
+      // The histories of one size are measured one after the other, so that both see the same JIT and the same machine load.
       for (const algorithm of algorithms) {
         await warmUp(algorithm, warmup);
         for (const n of sizes) {
-          const entry = await measureLatency(algorithm, n, asks, prefill);
-          file.entries.push(entry);
-          io.err(`${entry.sampler} n=${n}: median ask ${(entry.median_ask_s * 1000).toFixed(3)} ms`);
+          for (const prefill of prefills) {
+            const entry = await measureLatency(algorithm, n, asks, prefill);
+            file.entries.push(entry);
+            io.err(`${entry.sampler} n=${n}: median ask ${(entry.median_ask_s * 1000).toFixed(3)} ms`);
+          }
         }
       }
       if (v.peer) {
         const samplers = algorithms.map((a) => OPTUNA_SAMPLERS[a]).filter((s): s is string => s !== undefined);
         await addPeer(file, samplers, algorithms, (runnable) => runOptuna<LatencyFile>(['latency', '--samplers', runnable.join(','), '--sizes', sizes.join(','), '--asks', String(asks)]), (peer) => {
           file.entries.push(...peer.entries.map((e) => ({ ...e, engine: 'optuna' })));
+          // The peer's history is always §4.1's (added trials), whatever --prefill says.
+          file.meta.prefill += `; optuna: ${peer.meta.prefill}`;
         }, io);
       }
       writeFileSync(v.out, `${JSON.stringify(file)}\n`);

@@ -84,6 +84,17 @@ describe('scriba bench', () => {
     expect(runFile.meta.prefill).toMatch(/^n COMPLETED trials made by the algorithm itself/);
     expect(runFile.entries.map((e) => [e.sampler, e.n_trials, e.ask_s.length])).toEqual([['scriba_cmaes_run', 24, 3]]);
     expect(Object.keys(runFile.meta.samplers)).toEqual(['scriba_cmaes_run']);
+
+    // --prefill add,run: both histories of each size, one after the other, and the peer's by §4.1.
+    const both = join(dir, 'latency-both.json');
+    await scriba(['bench', 'latency', '--algorithms', 'random', '--sizes', '10,20', '--asks', '2', '--warmup', '0', '--prefill', 'add,run', '--peer', 'optuna', '--out', both]);
+    const bothFile = JSON.parse(readFileSync(both, 'utf8')) as LatencyFile;
+    expect(validateLatency(bothFile)).toEqual([]);
+    expect(bothFile.meta.prefill).toMatch(/^add: n COMPLETED trials added with Study\.add\(\).*; run: n COMPLETED trials made by the algorithm itself/);
+    expect(bothFile.entries.filter((e) => e.sampler.startsWith('scriba_')).map((e) => [e.sampler, e.n_trials])).toEqual([
+      ['scriba_random', 10], ['scriba_random_run', 10], ['scriba_random', 20], ['scriba_random_run', 20],
+    ]);
+    if (!missing) expect(bothFile.entries.filter((e) => e.sampler === 'random').map((e) => e.n_trials)).toEqual([10, 20]);
   });
 
   test('multifidelity: 2 seeds, budget 400, with the Optuna counterparts, a valid §7.3 file and its report', async () => {
@@ -120,8 +131,8 @@ describe('scriba bench', () => {
     const odds = (await scriba(['bench', 'odds', join(dir, 'results.json'), '--against', 'random', '--out', join(dir, 'o.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(odds.code).toBe(2);
     expect(odds.stderr).toContain('scriba bench odds: --method and --against name the two samplers');
-    const prefill = (await scriba(['bench', 'latency', '--prefill', 'run', '--peer', 'optuna', '--out', join(dir, 'l.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const prefill = (await scriba(['bench', 'latency', '--prefill', 'add,own', '--out', join(dir, 'l.json')]).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(prefill.code).toBe(2);
-    expect(prefill.stderr).toContain('--prefill run: the peer prefills by the protocol only; leave out --peer');
+    expect(prefill.stderr).toContain('--prefill: unknown own; known: add, run');
   });
 });

@@ -51,7 +51,7 @@ describe('result files written before the labels render with them', () => {
   test('bench/results/tpe/latency.json: Scriba and Optuna side by side', async () => {
     const { markdown } = buildReport(await readResultFiles([join(results, 'tpe', 'latency.json')]));
     expect(header(markdown, '## Ask latency on hartmann6')).toEqual([
-      'n_trials', 'scriba:tpe', 'scriba:multivariate-tpe', 'optuna:tpe', 'optuna:multivariate-tpe',
+      'n_trials', 'scriba:tpe', 'scriba:tpe (prefill run)', 'scriba:multivariate-tpe', 'scriba:multivariate-tpe (prefill run)', 'optuna:tpe', 'optuna:multivariate-tpe',
     ]);
   });
 

@@ -209,6 +209,31 @@ describe('timing and latency tables (§4, §4.1)', () => {
     expect(table(markdown, '## Ask latency on hartmann6')).toEqual([['n_trials', 'scriba:tpe', 'scriba:random'], ['100', '1.23', '0.100'], ['1000', '20.0', '—']]);
     expect(svgs).toEqual({});
   });
+
+  test('an own-run history sits beside the added one; ratios divide medians of one run, then take the median over runs', () => {
+    // Run 1: add 2 ms, run 3 ms, Optuna 40 ms; run 2: add 4 ms, run 8 ms, Optuna 44 ms.
+    // run ÷ add: median(1.5, 2) = 1.75; optuna ÷ add: median(20, 11) = 15.5; optuna ÷ run: median(13.33, 5.5) = 9.42.
+    const lat = (add: number, own: number, peer: number): LatencyFile => ({
+      schema: 'hpo-bench/latency/v1',
+      meta: { ...file('scriba', []).meta, function: 'hartmann6', asks_per_point: 1, prefill: 'add: added; run: its own run' },
+      entries: [
+        { sampler: 'scriba_tpe', n_trials: 1000, ask_s: [add], median_ask_s: add },
+        { sampler: 'scriba_tpe_run', n_trials: 1000, ask_s: [own], median_ask_s: own },
+        { sampler: 'tpe', n_trials: 1000, ask_s: [peer], median_ask_s: peer, engine: 'optuna' } as LatencyFile['entries'][number],
+      ],
+    });
+    const { markdown } = buildReport([lat(0.002, 0.003, 0.04), lat(0.004, 0.008, 0.044)], {});
+    expect(table(markdown, '## Ask latency on hartmann6')).toEqual([
+      ['n_trials', 'scriba:tpe', 'scriba:tpe (prefill run)', 'optuna:tpe'],
+      ['1000', '3.00', '5.50', '42.0'],
+    ]);
+    expect(markdown).toContain('columns marked (prefill run) ask after the algorithm\'s own run of n trials');
+    expect(markdown).toContain('History: add: added; run: its own run.');
+    expect(table(markdown, '## Ask latency ratios on hartmann6')).toEqual([
+      ['n_trials', 'tpe: run ÷ add', 'optuna:tpe ÷ scriba:tpe', 'optuna:tpe ÷ scriba:tpe (prefill run)'],
+      ['1000', '1.75×', '15.5×', '9.42×'],
+    ]);
+  });
 });
 
 describe('plots', () => {
