@@ -12,7 +12,7 @@ export function samplerName(algorithm: string): string {
 const DESCRIPTIONS: Record<string, string> = {
   random: 'Scriba random (Katib `random`): each parameter uniform on its range, one stream per (seed, trial index)',
   bayesianoptimization: 'Scriba bayesianoptimization (Katib `bayesianoptimization`): GP with Matern-5/2 ARD, Yeo-Johnson-warped standardised values, MAP hyperparameters; gp_hedge over LogEI, PI and LCB, screened candidates refined by gradient; 10 initial points from a maximin Latin hypercube',
-  cmaes: 'Scriba cmaes (Katib `cmaes`): CMA-ES after Hansen 2016 in the unit cube, x0 at the centre, sigma0 = 1/6, popsize 4 + floor(3 ln d), margin method for discrete parameters, no restarts',
+  cmaes: 'Scriba cmaes (Katib `cmaes`): CMA-ES after Hansen 2016 in the unit cube, x0 at the centre, sigma0 = 1/6, popsize 4 + floor(3 ln d), full covariance, margin method for discrete parameters, no learning-rate adaptation, no restarts',
   sobol: 'Scriba sobol (Katib `sobol`): a Sobol\' sequence, Joe & Kuo direction numbers, linear matrix scramble and digital shift seeded by the run seed; trial k is point k',
   grid: 'Scriba grid (Katib `grid`): k = ceil(N^(1/d)) points per dimension, step (high-low)/(k-1), walked in product order (the last parameter fastest); the same for every seed',
 };

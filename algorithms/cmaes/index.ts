@@ -16,21 +16,38 @@ export const GENERATION_LABEL = 'cmaes.scriba.dev/generation';
 /** Label naming the suggestion's slot in its generation. */
 export const SLOT_LABEL = 'cmaes.scriba.dev/slot';
 
+const BOOLEAN = ['true', 'false', 'True', 'False'] as const;
+
 /**
  * Katib's settings of `cmaes` (katib-spec §4.2 Optuna, §4.4 goptuna): `random_state`;
  * `sigma` (≥ 0, 0 meaning the default); `restart_strategy`, the union of goptuna's
- * none|ipop|bipop and Optuna's "None".
+ * none|ipop|bipop and Optuna's "None". Beyond Katib, under the names of Optuna's
+ * CmaEsSampler arguments: `popsize`, `inc_popsize`, `lr_adapt`, `use_separable_cma`.
  */
 const SETTINGS: Record<string, SettingRule> = {
   random_state: { type: 'int', min: 0 },
   sigma: { type: 'float', min: 0 },
   restart_strategy: { type: 'string', oneOf: ['none', 'None', 'ipop', 'bipop'] },
+  popsize: { type: 'int', min: 2 },
+  inc_popsize: { type: 'int', min: 1 },
+  lr_adapt: { type: 'string', oneOf: BOOLEAN },
+  use_separable_cma: { type: 'string', oneOf: BOOLEAN },
 };
+
+/** What an experiment gets when it leaves a setting out. */
+export const CMAES_DEFAULTS = {
+  restart_strategy: 'none',
+  inc_popsize: 2,
+  lr_adapt: false,
+  use_separable_cma: false,
+} as const;
 
 /**
  * CMA-ES (Katib's `cmaes`): Hansen's CMA-ES (2016 tutorial) over the unit cube of the
  * search space, with the margin method for ints, stepped doubles and numeric lists
- * (Hamano et al. 2022), categorical lists drawn at random, and IPOP/BIPOP restarts.
+ * (Hamano et al. 2022), categorical lists drawn at random, IPOP/BIPOP restarts, and on
+ * request learning-rate adaptation (Nomura et al. 2023) and a diagonal C (Ros & Hansen
+ * 2008).
  *
  * Stateless: every suggestion is labelled with its run, generation and slot, and the
  * state is replayed from the labelled trials that completed (Succeeded or EarlyStopped,
@@ -66,7 +83,10 @@ export function createCmaes(): Algorithm {
         space: cma,
         strategy: restartStrategy(experiment),
         sigma0: unitSigma(space, numberSetting(experiment, 'sigma')),
-        lambda0: defaultPopulationSize(cma.n),
+        lambda0: numberSetting(experiment, 'popsize', defaultPopulationSize(cma.n)),
+        incPopsize: numberSetting(experiment, 'inc_popsize', CMAES_DEFAULTS.inc_popsize),
+        lrAdapt: booleanSetting(experiment, 'lr_adapt', CMAES_DEFAULTS.lr_adapt),
+        separable: booleanSetting(experiment, 'use_separable_cma', CMAES_DEFAULTS.use_separable_cma),
         seed: base,
       };
       const generations = new Map<string, Told[]>();
@@ -114,8 +134,13 @@ function checkSpace(experiment: AlgorithmExperiment): ValidationIssue[] {
 }
 
 function restartStrategy(experiment: AlgorithmExperiment): RestartStrategy {
-  const value = settingValue(experiment, 'restart_strategy');
+  const value = settingValue(experiment, 'restart_strategy') ?? CMAES_DEFAULTS.restart_strategy;
   return value === 'ipop' || value === 'bipop' ? value : 'none';
+}
+
+function booleanSetting(experiment: AlgorithmExperiment, name: string, fallback: boolean): boolean {
+  const value = settingValue(experiment, name);
+  return value === undefined ? fallback : value.toLowerCase() === 'true';
 }
 
 /** The assignment: CMA-ES's values where given, the single value of fixed domains, and random draws for the rest. */

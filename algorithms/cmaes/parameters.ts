@@ -28,6 +28,8 @@ export interface StrategyParameters {
   chiN: number;
   /** Generations between eigendecompositions of C (tutorial, Appendix B.2). */
   eigenInterval: number;
+  /** C is kept diagonal: separable CMA-ES (Ros & Hansen 2008), parameters from separable.ts. */
+  separable: boolean;
 }
 
 /** The default population size λ = 4 + ⌊3 ln n⌋ (eq. 48). */
@@ -93,5 +95,6 @@ export function strategyParameters(n: number, lambda: number = defaultPopulation
     // Decomposing every max(1, ⌊1/(10 n (c1 + cμ))⌋) generations keeps the cost O(n²) per
     // sample at a negligible loss (Appendix B.2); for n below ~100 it is every generation.
     eigenInterval: Math.max(1, Math.floor(1 / (10 * n * (c1 + cMu)))),
+    separable: false,
   };
 }

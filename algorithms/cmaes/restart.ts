@@ -3,14 +3,16 @@
  * CMA-ES gets once the previous one has terminated.
  *
  * - IPOP (Auger & Hansen, "A Restart CMA Evolution Strategy With Increasing Population
- *   Size", CEC 2005): every restart doubles the population size.
+ *   Size", CEC 2005): every restart multiplies the population size by `inc` (2).
  * - BIPOP (Hansen, "Benchmarking a BI-Population CMA-ES on the BBOB-2009 Function
  *   Testbed", GECCO 2009, §2): restarts alternate between a large-population regime
- *   (IPOP's doubling) and a small-population regime with λ_s = ⌊λ_def (λ_l / (2 λ_def))^(U²)⌋,
- *   σ0_s = σ0_def · 10^(−2U), whose runs stop after half the budget of the large regime;
- *   a small run comes next while the small regime has used fewer evaluations than the
- *   large one. As in the reference implementations (Hansen's MATLAB code, pycma), the
- *   first run's evaluations count towards the small regime, so the first restart is large.
+ *   (IPOP's growth) and a small-population regime with λ_s = ⌊λ_def (λ_l / λ_def)^(U²)⌋,
+ *   λ_l the population of the latest large run, and σ0_s = σ0_def · 10^(−2U), whose runs
+ *   stop after half the budget of the large regime; a small run comes next while the
+ *   small regime has used fewer evaluations than the large one. As in the reference
+ *   implementations (pycma's `fmin`, the `cmaes` library's BIPOP example, Optuna 3's
+ *   CmaEsSampler), the first run's evaluations count towards the small regime, so the
+ *   first restart is large.
  */
 
 export type RestartStrategy = 'none' | 'ipop' | 'bipop';
@@ -42,26 +44,27 @@ export function firstRun(lambda0: number): RunPlan {
 
 /**
  * The plan of the run after `previous`, which used `evaluations` evaluations (λ times its
- * generations). `undefined` with strategy `none`: the run goes on past its termination.
+ * generations), for default population `lambda0` and growth factor `inc`. `undefined`
+ * with strategy `none`: the run goes on past its termination.
  */
-export function nextRun(strategy: RestartStrategy, previous: RunPlan, evaluations: number, lambda0: number, uniforms: Uniforms): RunPlan | undefined {
+export function nextRun(strategy: RestartStrategy, previous: RunPlan, evaluations: number, lambda0: number, uniforms: Uniforms, inc = 2): RunPlan | undefined {
   if (strategy === 'none') return undefined;
   const index = previous.index + 1;
   if (strategy === 'ipop') {
-    return { ...firstRun(lambda0), index, regime: 'large', lambda: lambda0 * 2 ** index, largeRuns: index };
+    return { ...firstRun(lambda0), index, regime: 'large', lambda: lambda0 * inc ** index, largeRuns: index };
   }
   const budgetSmall = previous.budgetSmall + (previous.regime === 'large' ? 0 : evaluations);
   const budgetLarge = previous.budgetLarge + (previous.regime === 'large' ? evaluations : 0);
   if (budgetSmall < budgetLarge) {
-    const lambdaLarge = lambda0 * 2 ** previous.largeRuns;
     const u = uniforms.next();
-    const lambda = Math.max(lambda0, Math.floor(lambda0 * (lambdaLarge / (2 * lambda0)) ** (u * u)));
+    const lambda = Math.max(2, Math.floor(lambda0 * (inc ** previous.largeRuns) ** (u * u)));
     return {
       index,
       regime: 'small',
       lambda,
       sigmaFactor: 10 ** (-2 * uniforms.next()),
-      maxGenerations: Math.max(1, Math.floor((0.5 * budgetLarge) / lambda)),
+      // pycma's maxiter = 0.5 budget_large / λ_s; its run stops once countiter ≥ maxiter.
+      maxGenerations: Math.max(1, Math.ceil((0.5 * budgetLarge) / lambda)),
       largeRuns: previous.largeRuns,
       budgetSmall,
       budgetLarge,
@@ -71,7 +74,7 @@ export function nextRun(strategy: RestartStrategy, previous: RunPlan, evaluation
   return {
     index,
     regime: 'large',
-    lambda: lambda0 * 2 ** largeRuns,
+    lambda: lambda0 * inc ** largeRuns,
     sigmaFactor: 1,
     maxGenerations: Infinity,
     largeRuns,

@@ -2,6 +2,7 @@ import { createRng } from '../../src/rng.js';
 import { initialDistribution, type Distribution } from './distribution.js';
 import { applyMargin, defaultMargin } from './margin.js';
 import { strategyParameters } from './parameters.js';
+import { separableParameters } from './separable.js';
 import { firstRun, nextRun, type RestartStrategy, type RunPlan } from './restart.js';
 import { sampleCandidate, type Candidate } from './sample.js';
 import type { CmaSpace } from './space.js';
@@ -19,6 +20,12 @@ export interface CmaConfig {
   sigma0: number;
   /** Default population size. */
   lambda0: number;
+  /** Factor of the population size from one large restart to the next (IPOP, BIPOP). */
+  incPopsize: number;
+  /** Learning-rate adaptation (Nomura et al. 2023). */
+  lrAdapt: boolean;
+  /** Separable CMA-ES: C kept diagonal (Ros & Hansen 2008). */
+  separable: boolean;
   /** Seed of every stream: `random_state`, or the experiment's seed. */
   seed: number;
 }
@@ -54,7 +61,8 @@ function startRun(config: CmaConfig, plan: RunPlan): RunState {
   const rng = createRng(config.seed, 'cmaes-start', plan.index);
   const mean = Array.from({ length: n }, () => (plan.index === 0 ? 0.5 : rng.next()));
   const sigma0 = config.sigma0 * plan.sigmaFactor;
-  return { plan, dist: initialDistribution(strategyParameters(n, plan.lambda), mean, sigma0), sigma0, log: EMPTY_LOG };
+  const params = config.separable ? separableParameters(n, plan.lambda) : strategyParameters(n, plan.lambda);
+  return { plan, dist: initialDistribution(params, mean, sigma0, config.lrAdapt), sigma0, log: EMPTY_LOG };
 }
 
 /** The candidate in `slot` of the current generation: a function of the state and (seed, run, generation, slot) alone. */
@@ -101,7 +109,8 @@ export function advance(config: CmaConfig, state: RunState, told: readonly Told[
     return startRun(config, { ...state.plan, index: state.plan.index + 1 });
   }
   if (terminationReason(dist, log, state.sigma0, state.plan.maxGenerations) === undefined) return next;
-  const plan = nextRun(config.strategy, state.plan, state.plan.lambda * log.length, config.lambda0, createRng(config.seed, 'cmaes-restart', state.plan.index + 1));
+  const uniforms = createRng(config.seed, 'cmaes-restart', state.plan.index + 1);
+  const plan = nextRun(config.strategy, state.plan, state.plan.lambda * log.length, config.lambda0, uniforms, config.incPopsize);
   return plan ? startRun(config, plan) : next;
 }
 

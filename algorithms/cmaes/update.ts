@@ -1,10 +1,15 @@
-import { decompose, whiten, type Distribution } from './distribution.js';
+import { decompose, inverseSqrt, whiten, type Distribution } from './distribution.js';
+import { adaptLearningRates } from './lr-adapt.js';
 
 /**
  * One generation's update of CMA-ES (Hansen 2016, eqs. 41–47, with the negative weights of
  * Table 1): λ evaluated points x_k and their values f_k (to minimise) move the mean, the
  * step size, both evolution paths and the covariance matrix. Ties in f keep the order of
  * the points, so the update is a function of the ordered list.
+ *
+ * With separable parameters (separable.ts) only the diagonal of C is updated (Ros & Hansen
+ * 2008, eq. 47 restricted to the diagonal); with learning-rate adaptation on (dist.rates)
+ * the update of m and Σ = σ² C is then scaled by the adapted rates (lr-adapt.ts).
  */
 export function updateDistribution(dist: Distribution, xs: readonly ArrayLike<number>[], fs: readonly number[]): Distribution {
   const p = dist.params;
@@ -29,7 +34,7 @@ export function updateDistribution(dist: Distribution, xs: readonly ArrayLike<nu
     const y = ys[r] as Float64Array;
     for (let i = 0; i < n; i++) yw[i] = (yw[i] as number) + w * (y[i] as number);
   }
-  const mean = dist.mean.map((m, i) => m + p.cm * dist.sigma * (yw[i] as number));
+  let mean: Float64Array = dist.mean.map((m, i) => m + p.cm * dist.sigma * (yw[i] as number));
 
   // p_σ ← (1 − c_σ) p_σ + √(c_σ (2 − c_σ) μ_eff) C^(−1/2) ⟨y⟩_w (eq. 43).
   const whitened = whiten(dist, yw);
@@ -38,7 +43,7 @@ export function updateDistribution(dist: Distribution, xs: readonly ArrayLike<nu
   const pSigmaNorm = norm(pSigma);
 
   // σ ← σ exp((c_σ / d_σ)(‖p_σ‖ / E‖N(0, I)‖ − 1)) (eq. 44).
-  const sigma = dist.sigma * Math.exp((p.cSigma / p.dSigma) * (pSigmaNorm / p.chiN - 1));
+  let sigma = dist.sigma * Math.exp((p.cSigma / p.dSigma) * (pSigmaNorm / p.chiN - 1));
 
   // h_σ stalls the rank-one path while ‖p_σ‖ is large, i.e. while σ grows fast (p. 28); the
   // normaliser is the variance p_σ has reached after g + 1 updates from zero.
@@ -66,12 +71,12 @@ export function updateDistribution(dist: Distribution, xs: readonly ArrayLike<nu
 
   // C ← (1 + c_1 δ(h_σ) − c_1 − c_μ Σ w_j) C + c_1 p_c p_cᵀ + c_μ Σ w°_i y_{i:λ} y_{i:λ}ᵀ (eq. 47),
   // with δ(h_σ) = (1 − h_σ) c_c (2 − c_c). Only the upper triangle is computed and then
-  // mirrored, so C is exactly symmetric.
+  // mirrored, so C is exactly symmetric; a separable C keeps its zero off-diagonal.
   const deltaH = (1 - hSigma) * p.cc * (2 - p.cc);
   const keep = 1 + p.c1 * deltaH - p.c1 - p.cMu * weightSum;
-  const C = new Float64Array(n * n);
+  let C: Float64Array = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
+    for (let j = i; j < (p.separable ? i + 1 : n); j++) {
       let rankMu = 0;
       for (let r = 0; r < lambda; r++) {
         const y = ys[r] as Float64Array;
@@ -83,9 +88,15 @@ export function updateDistribution(dist: Distribution, xs: readonly ArrayLike<nu
     }
   }
 
+  let rates = dist.rates;
+  if (rates) {
+    const adapted = adaptLearningRates(dist, inverseSqrt(dist), { mean, sigma, C }, rates);
+    ({ mean, sigma, C, rates } = adapted);
+  }
+
   const generation = g + 1;
-  const refresh = generation - dist.eigenGeneration >= p.eigenInterval;
-  const { B, D } = refresh ? decompose(C, n) : { B: dist.B, D: dist.D };
+  const refresh = rates !== undefined || generation - dist.eigenGeneration >= p.eigenInterval;
+  const { B, D } = refresh ? decompose(C, n, p.separable) : { B: dist.B, D: dist.D };
   return {
     params: p,
     mean,
@@ -98,6 +109,7 @@ export function updateDistribution(dist: Distribution, xs: readonly ArrayLike<nu
     eigenGeneration: refresh ? generation : dist.eigenGeneration,
     generation,
     A: dist.A,
+    ...(rates ? { rates } : {}),
   };
 }
 

@@ -4,8 +4,10 @@ import { initialDistribution, type Distribution } from '../../../algorithms/cmae
 import { applyMargin, correctCoordinate, defaultMargin } from '../../../algorithms/cmaes/margin.js';
 import { ndtr as normalCdf } from '../../../algorithms/math/normal.js';
 import { strategyParameters } from '../../../algorithms/cmaes/parameters.js';
-import { cellOf, sampleCandidate } from '../../../algorithms/cmaes/sample.js';
+import { cellOf, encode, sampleCandidate } from '../../../algorithms/cmaes/sample.js';
+import { updateDistribution } from '../../../algorithms/cmaes/update.js';
 import { createRng } from '../../../src/rng.js';
+import { expectClose, REFERENCE } from './reference.js';
 
 /*
  * Reference: cmaes 0.13.1 `CMAwM` (the margin implementation adapted from the paper's
@@ -41,6 +43,39 @@ describe('margin correction (Hamano et al. 2022, §4)', () => {
     // Nothing else changes.
     expect(corrected.sigma).toBe(row.sigma);
     expect(Array.from(corrected.C)).toEqual(row.C);
+  });
+
+  /*
+   * A whole CMA-ES with Margin run against cmaes 0.13.1 `CMAwM.tell` (fixtures/cmaes_reference.py):
+   * x0 continuous, x1 ∈ {0..4}, x2 ∈ {0, 1}, α = 1/(3 · 7), 30 generations told the same
+   * raw points (CMAwM's x_for_tell). Each generation's points must encode to the same
+   * values, and after each update and correction the mean, σ, C and A must agree. Both
+   * corrections occur: x1's A grows to 2.49 (inner cells), and in several generations
+   * x2's mean is moved so that crossing the binary threshold has probability exactly α.
+   */
+  test('30 generations of a mixed-integer run: encoding, update and correction match cmaes 0.13.1 CMAwM to 1e-12', () => {
+    const c = REFERENCE.margin[0]!;
+    const kinds = { thresholds: c.thresholds!.map((t) => (t ? Float64Array.from(t) : undefined)) };
+    let dist = initialDistribution(strategyParameters(3), c.mean, c.sigma);
+    expect(dist.params.lambda).toBe(c.lambda);
+    expect(defaultMargin(3, c.lambda)).toBe(c.margin);
+    let heldAtMargin = 0;
+    c.generations.forEach((g, k) => {
+      const at = `generation ${k + 1}`;
+      g.xs.forEach((x, i) => {
+        const cells = encode(dist, kinds, x);
+        expect([x[0], cells[1], cells[2]], `${at} point ${i}`).toEqual(g.encoded![i]);
+      });
+      dist = applyMargin(updateDistribution(dist, g.xs, g.fs), kinds, c.margin!);
+      expectClose(dist.mean, g.mean, 1e-12, `${at} mean`);
+      expectClose([dist.sigma], [g.sigma], 1e-12, `${at} sigma`);
+      expectClose(dist.C, g.C!, 1e-12, `${at} C`);
+      expectClose(dist.A, g.A!, 1e-12, `${at} A`);
+      const across = normalCdf(-((dist.mean[2] as number) - 0.5) / (dist.sigma * Math.sqrt(dist.C[8] as number)));
+      if (Math.abs(across - c.margin!) < 1e-12) heldAtMargin++;
+    });
+    expect(dist.A[1]).toBeGreaterThan(2.4);
+    expect(heldAtMargin).toBeGreaterThan(3);
   });
 
   test('continuous coordinates are left alone, and a distribution needing no correction is returned as is', () => {

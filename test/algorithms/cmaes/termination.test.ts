@@ -4,6 +4,7 @@ import { strategyParameters } from '../../../algorithms/cmaes/parameters.js';
 import { firstRun, nextRun } from '../../../algorithms/cmaes/restart.js';
 import { appendGeneration, EMPTY_LOG, TERMINATION, terminationReason, type RunLog } from '../../../algorithms/cmaes/termination.js';
 import { createRng } from '../../../src/rng.js';
+import { REFERENCE } from './reference.js';
 
 const healthy = (n = 2): Distribution => initialDistribution(strategyParameters(n), new Array(n).fill(0.5), 1 / 6);
 
@@ -86,6 +87,13 @@ describe('restart strategies', () => {
     expect(nextRun('none', firstRun(6), 600, 6, uniforms)).toBeUndefined();
   });
 
+  test('IPOP with inc_popsize 3: the population triples', () => {
+    let plan = firstRun(8);
+    const lambdas = [plan.lambda];
+    for (let i = 0; i < 3; i++) lambdas.push((plan = nextRun('ipop', plan, 1000, 8, uniforms, 3)!).lambda);
+    expect(lambdas).toEqual([8, 24, 72, 216]);
+  });
+
   test('IPOP (Auger & Hansen 2005): the population doubles at every restart', () => {
     let plan = firstRun(6);
     const lambdas = [plan.lambda];
@@ -107,24 +115,55 @@ describe('restart strategies', () => {
     const small1 = nextRun('bipop', large1, 2400, 6, uniforms)!;
     expect(small1.regime).toBe('small');
     expect(small1.budgetLarge).toBe(2400);
-    // λ_s = ⌊6 (12 / 12)^(U²)⌋ = 6 and 10^(−2U) ∈ [0.01, 1]; at most half the large budget.
-    expect(small1.lambda).toBe(6);
+    // λ_s = ⌊6 · 2^(U²)⌋ ∈ [6, 12) (λ_l = 12) and 10^(−2U) ∈ [0.01, 1]; at most half the large budget.
+    expect(small1.lambda).toBeGreaterThanOrEqual(6);
+    expect(small1.lambda).toBeLessThan(12);
     expect(small1.sigmaFactor).toBeGreaterThanOrEqual(0.01);
     expect(small1.sigmaFactor).toBeLessThanOrEqual(1);
-    expect(small1.maxGenerations).toBe(Math.floor(1200 / 6));
+    expect(small1.maxGenerations).toBe(Math.ceil(1200 / small1.lambda));
     const small2 = nextRun('bipop', small1, 1200, 6, uniforms)!;
     expect(small2).toMatchObject({ regime: 'small', budgetSmall: 1800 });
     // 1800 + 1200 ≥ 2400: the large regime again, with λ = 24.
     const large2 = nextRun('bipop', small2, 1200, 6, uniforms)!;
     expect(large2).toMatchObject({ regime: 'large', lambda: 24, largeRuns: 2, budgetSmall: 3000 });
-    // Now λ_l = 24: small populations lie in [6, 12].
+    // Now λ_l = 24: small populations ⌊6 · 4^(U²)⌋ lie in [6, 24).
     const smalls = Array.from({ length: 200 }, () => nextRun('bipop', large2, 10000, 6, uniforms)!);
     for (const s of smalls) {
       expect(s.regime).toBe('small');
       expect(s.lambda).toBeGreaterThanOrEqual(6);
-      expect(s.lambda).toBeLessThanOrEqual(12);
+      expect(s.lambda).toBeLessThan(24);
     }
-    expect(new Set(smalls.map((s) => s.lambda)).size).toBeGreaterThan(3);
+    // U² favours the small end: P(λ_s < 12) = P(U² < 1/2) = 0.707.
+    const below = smalls.filter((s) => s.lambda < 12).length / smalls.length;
+    expect(Math.abs(below - Math.SQRT1_2), `${below}`).toBeLessThan(0.13);
+    expect(new Set(smalls.map((s) => s.lambda)).size).toBeGreaterThan(8);
     expect(smalls.map((s) => s.index)).toEqual(new Array(200).fill(large2.index + 1));
+  });
+
+  /*
+   * The regimes, population sizes and step-size factors of a sequence of restarts, against
+   * the bookkeeping of the cmaes repository's examples/bipop_cma.py (the same as Optuna 3's
+   * CmaEsSampler and pycma's fmin) with pycma's limit on small runs, fed the same run
+   * lengths and the same uniform draws (fixtures/cmaes_reference.py). Case 0: λ_def = 6,
+   * factor 2, 11 restarts up to λ = 96; case 1: λ_def = 8, factor 3.
+   */
+  test.each(REFERENCE.bipop.map((c, i) => [i, c] as const))('BIPOP case %i: every plan matches the reference bookkeeping', (_, c) => {
+    let k = 0;
+    const given = { next: () => c.uniforms[k++] as number };
+    let plan = firstRun(c.lambda0);
+    c.evaluations.forEach((evaluations, i) => {
+      plan = nextRun('bipop', plan, evaluations, c.lambda0, given, c.inc)!;
+      const ref = c.plans[i]!;
+      expect(
+        { regime: plan.regime, lambda: plan.lambda, maxGenerations: plan.maxGenerations, budgetSmall: plan.budgetSmall, budgetLarge: plan.budgetLarge },
+        `restart ${i + 1}`,
+      ).toEqual({ regime: ref.regime, lambda: ref.lambda, maxGenerations: ref.maxGenerations ?? Infinity, budgetSmall: ref.budgetSmall, budgetLarge: ref.budgetLarge });
+      expect(Math.abs(plan.sigmaFactor - ref.sigmaFactor), `restart ${i + 1} sigma factor`).toBeLessThanOrEqual(1e-15);
+      expect(plan.index).toBe(i + 1);
+    });
+    expect(k).toBe(c.uniforms.length);
+    // Both regimes occur, and small runs of more than λ_def.
+    expect(new Set(c.plans.map((p) => p.regime)).size).toBe(2);
+    expect(c.plans.some((p) => p.regime === 'small' && p.lambda > c.lambda0)).toBe(true);
   });
 });
