@@ -14,6 +14,7 @@ const DESCRIPTIONS: Record<string, string> = {
   bayesianoptimization: 'Scriba bayesianoptimization (Katib `bayesianoptimization`): GP with Matern-5/2 ARD, Yeo-Johnson-warped standardised values, MAP hyperparameters; gp_hedge over LogEI, PI and LCB, screened candidates refined by gradient; 10 initial points from a maximin Latin hypercube',
   cmaes: 'Scriba cmaes (Katib `cmaes`): CMA-ES after Hansen 2016 in the unit cube, x0 at the centre, sigma0 = 1/6, popsize 4 + floor(3 ln d), full covariance, margin method for discrete parameters, no learning-rate adaptation, no restarts',
   sobol: 'Scriba sobol (Katib `sobol`): a Sobol\' sequence, Joe & Kuo direction numbers, linear matrix scramble and digital shift seeded by the run seed; trial k is point k',
+  auto: 'Scriba auto (a Scriba extension, no Katib counterpart): cmaes for the whole run when maxTrialCount >= 1000 and every parameter is a number (two or more int/double); else multivariate-tpe above 20 parameters or from 250 completed trials; else bayesianoptimization; each with its defaults',
   grid: 'Scriba grid (Katib `grid`): k = ceil(N^(1/d)) points per dimension, step (high-low)/(k-1), walked in product order (the last parameter fastest); the same for every seed',
 };
 
@@ -164,6 +165,29 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
     wall_s: (performance.now() - started) / 1000,
     ...(y.length < budget ? { truncated: true } : {}),
   };
+}
+
+/**
+ * Why an algorithm cannot run a function's space (e.g. cmaes on a space with one number),
+ * or undefined when it can: the Study's validation, as a user would meet it.
+ */
+export function refusal(algorithm: string, name: string, settings?: Readonly<Record<string, string>>): string | undefined {
+  const fn = objective(name, algorithm, undefined);
+  try {
+    createStudy({
+      name: 'bench',
+      parameters: fn.parameters,
+      objectiveType: 'minimize',
+      objectiveMetricName: 'f',
+      algorithm,
+      ...(settings ? { algorithmSettings: settings } : {}),
+      maxTrialCount: protocolBudget(fn.dim),
+      seed: 0,
+    });
+    return undefined;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  }
 }
 
 /** Every (algorithm, function, seed) task of a benchmark, in a stable order. */

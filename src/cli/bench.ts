@@ -16,7 +16,7 @@ import { OPTUNA_SAMPLERS, optunaSamplerModules, optunaUnavailable, runOptuna } f
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA, type LatencyFile, type SyntheticFile, type SyntheticRun } from '../../bench/protocol.js';
 import { readResultFiles, writeReport } from '../../bench/report/index.js';
 import { figureOdds, oddsMarkdown } from '../../bench/odds.js';
-import { runSynthetic, samplerDescription, samplerName, syntheticTasks } from '../../bench/synthetic.js';
+import { refusal, runSynthetic, samplerDescription, samplerName, syntheticTasks } from '../../bench/synthetic.js';
 import { algorithmNames } from '../../algorithms/registry.js';
 import { errorMessage, ScribaError } from '../errors.js';
 import type { Io } from './io.js';
@@ -64,7 +64,19 @@ export async function bench(what: BenchCommand, v: BenchValues, positionals: rea
       const seeds = Array.from({ length: count(v.seeds, '--seeds', 1) }, (_, i) => seedStart + i);
       const budget = v.budget === undefined ? undefined : count(v.budget, '--budget', 1);
       const settings = v.settings === undefined ? undefined : parseSettings(v.settings);
-      const tasks = syntheticTasks(algorithms, functions, seeds, budget, settings);
+      // A space an algorithm refuses (cmaes needs two numbers) is skipped, and the file says so.
+      const skipped: string[] = [];
+      const refused = new Set<string>();
+      for (const a of algorithms) {
+        for (const fn of functions) {
+          const why = refusal(a, fn, settings);
+          if (why === undefined) continue;
+          refused.add(`${a}/${fn}`);
+          skipped.push(`${a} on ${fn}: ${why}`);
+          if (!v.shard) io.err(`skipped ${a} on ${fn}: ${why}`);
+        }
+      }
+      const tasks = syntheticTasks(algorithms, functions, seeds, budget, settings).filter((t) => !refused.has(`${t.algorithm}/${t.function}`));
       const shardArgs = ['bench', 'run', '--algorithms', algorithms.join(','), '--functions', functions.join(','), '--seeds', String(seeds.length), '--seed-start', String(seedStart), ...(budget ? ['--budget', String(budget)] : []), ...(v.settings ? ['--settings', v.settings] : [])];
       const runs = v.shard ? await runShard(tasks, v.shard, io) : await runAll(tasks, shardArgs, count(v.parallel, '--parallel', 1), io);
       const file: SyntheticFile = {
@@ -72,6 +84,7 @@ export async function bench(what: BenchCommand, v: BenchValues, positionals: rea
         meta: {
           ...baseMeta(command, Object.fromEntries(algorithms.map((a) => [samplerName(a), `${samplerDescription(a)}${settings ? `; settings ${v.settings}` : ''}`]))),
           timing: 'ask_s: Study.ask() (the algorithm over the whole history plus the engine bookkeeping), tell_s: Study.tell(); the objective is not timed',
+          ...(skipped.length > 0 ? { skipped } : {}),
         },
         runs,
       };

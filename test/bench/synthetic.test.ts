@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { getFunction } from '../../bench/functions/index.js';
 import { measureLatency } from '../../bench/latency.js';
 import { regretCurve } from '../../bench/protocol.js';
-import { benchParameters, runSynthetic } from '../../bench/synthetic.js';
+import { benchParameters, refusal, runSynthetic } from '../../bench/synthetic.js';
 
 describe('protocol runs through the Study API', () => {
   test('a run records N evaluations, the regret curve of §3 and timings; the same seed repeats it', async () => {
@@ -27,6 +27,14 @@ describe('protocol runs through the Study API', () => {
   test('grid gets the coarsest grid with at least N points', () => {
     const p = benchParameters(getFunction('hartmann6'), 'grid', 200); // 3^6 = 729 >= 200 > 2^6
     expect(p.x0?.feasibleSpace).toEqual({ min: '0', max: '1', step: '0.5' });
+  });
+
+  test('refusal: why an algorithm cannot take a space, in the Study validation’s words; undefined when it can', () => {
+    // mixed_categorical has one double and a numeric list: cmaes needs two int/double parameters.
+    expect(refusal('cmaes', 'mixed_categorical')).toMatch(/CMA-ES only supports two or more dimensional continuous search space/);
+    expect(refusal('cmaes', 'mixed_categorical')).not.toMatch(/\n/);
+    expect(refusal('tpe', 'mixed_categorical')).toBeUndefined();
+    expect(refusal('cmaes', 'branin')).toBeUndefined();
   });
 
   test('latency: n prefilled trials, then timed asks', async () => {
