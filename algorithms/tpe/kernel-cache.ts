@@ -1,7 +1,7 @@
 import { categoricalKernel, kernelCentres, numericKernel, sortedOrder, type DimensionKind, type Kernel, type NumericKernel, type Point } from './parzen.js';
 
 /** Builds the kernels of a group of points, as `buildKernels` would. */
-export type KernelBuilder = (points: readonly Point[], dims: readonly DimensionKind[], priorWeight: number) => Kernel[];
+export type KernelBuilder = (points: readonly Point[], dims: readonly DimensionKind[], priorWeight: number, width?: number) => Kernel[];
 
 /** More edits than this between two requests, and the kernels are built afresh. */
 const MAX_EDITS = 16;
@@ -27,8 +27,8 @@ interface State {
  */
 export function createKernelCache(): KernelBuilder {
   let state: State | undefined;
-  return (points, dims, priorWeight) => {
-    const key = `${priorWeight}:${dims.map((d) => (d.kind === 'categorical' ? `c${d.size}` : d.kind)).join()}`;
+  return (points, dims, priorWeight, width) => {
+    const key = `${priorWeight}:${width}:${dims.map((d) => (d.kind === 'categorical' ? `c${d.size}` : d.kind)).join()}`;
     const from = state?.key === key ? matchPoints(state.columns, state.n, points) : undefined;
     const orders: (Int32Array | undefined)[] = [];
     const kernels = dims.map((dim, d): Kernel => {
@@ -37,10 +37,10 @@ export function createKernelCache(): KernelBuilder {
       const cells = dim.kind === 'cells';
       if (!from || !state) {
         const order = (orders[d] = sortedOrder(mu.subarray(0, points.length)));
-        return numericKernel(mu, order, cells);
+        return numericKernel(mu, order, cells, undefined, width);
       }
       const order = (orders[d] = mergeOrder(state.orders[d] as Int32Array, state.n, from, mu));
-      return numericKernel(mu, order, cells, { kernel: state.kernels[d] as NumericKernel, from });
+      return numericKernel(mu, order, cells, { kernel: state.kernels[d] as NumericKernel, from }, width);
     });
     const columns = kernels.map((kernel, d) => (kernel.kind === 'numeric' ? kernel.mu : column(points, d)));
     state = { key, n: points.length, kernels, orders, columns };

@@ -49,6 +49,8 @@ export type Kernel = NumericKernel | CategoricalKernel;
 
 export interface MixtureOptions {
   priorWeight: number;
+  /** One kernel width for every observation (multivariate TPE's); neighbour widths when absent. */
+  width?: number;
   /** Which coordinate of the observations each dimension reads; 0, 1, 2, ... by default. */
   columns?: readonly number[];
 }
@@ -84,7 +86,7 @@ export function buildKernels(observations: readonly Point[], dims: readonly Dime
     const d = options.columns?.[j] ?? j;
     if (dim.kind === 'categorical') return categoricalKernel(observations.map((p) => p[d] as number), dim.size, options.priorWeight);
     const mu = kernelCentres(observations, d);
-    return numericKernel(mu, sortedOrder(mu.subarray(0, n)), dim.kind === 'cells');
+    return numericKernel(mu, sortedOrder(mu.subarray(0, n)), dim.kind === 'cells', undefined, options.width);
   });
 }
 
@@ -108,7 +110,7 @@ export interface Earlier {
  * `order` the observations' ascending order. Where `earlier` had a component with the same
  * centre and width, its constants are copied rather than computed again.
  */
-export function numericKernel(mu: Float64Array, order: Int32Array, cells: boolean, earlier?: Earlier): NumericKernel {
+export function numericKernel(mu: Float64Array, order: Int32Array, cells: boolean, earlier?: Earlier, width?: number): NumericKernel {
   const k = mu.length;
   const n = k - 1;
   // One buffer for four arrays: many small buffers cost more to collect.
@@ -119,7 +121,11 @@ export function numericKernel(mu: Float64Array, order: Int32Array, cells: boolea
     Float64Array,
     Float64Array,
   ];
-  neighbourSigmas(mu.subarray(0, n), order, sigma);
+  if (width === undefined) neighbourSigmas(mu.subarray(0, n), order, sigma);
+  else {
+    sigma.fill(width, 0, n);
+    sigma[n] = 1;
+  }
   // Magic clip (Bergstra et al. 2011): no kernel narrower than range / min(100, K + 1).
   const minSigma = 1 / Math.min(100, k + 1);
   for (let i = 0; i < k; i++) sigma[i] = Math.min(1, Math.max(minSigma, sigma[i] as number));

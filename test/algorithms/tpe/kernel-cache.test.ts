@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createKernelCache, matchPoints } from '../../../algorithms/tpe/kernel-cache.js';
 import { buildKernels, type DimensionKind, type Kernel, type Point } from '../../../algorithms/tpe/parzen.js';
+import { scottWidth } from '../../../algorithms/tpe/sampler.js';
 import { createRng } from '../../../src/rng.js';
 
 const dims: DimensionKind[] = [{ kind: 'continuous' }, { kind: 'cells' }, { kind: 'categorical', size: 3 }, { kind: 'continuous' }];
@@ -46,13 +47,16 @@ describe('the bad group kernel cache', () => {
       at: fc.double({ min: 0, max: 1, noNaN: true }),
     });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 1e6 }), fc.array(edit, { minLength: 1, maxLength: 10 }), fc.constantFrom(1, 0.5), (n, seed, edits, priorWeight) => {
+      fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 1e6 }), fc.array(edit, { minLength: 1, maxLength: 10 }), fc.constantFrom(1, 0.5), fc.boolean(), (n, seed, edits, priorWeight, scott) => {
+        // Neighbour widths, or multivariate TPE's one width per group, which changes with n.
+        const options = (size: number) => ({ priorWeight, ...(scott ? { width: scottWidth(size, dims.length) } : {}) });
+        const width = (size: number) => options(size).width;
         const rng = createRng(seed, 'kernel-cache');
         // Cell coordinates take 5 values, so columns have ties.
         const point = (): Point => [rng.next(), (Math.floor(rng.next() * 5) + 0.5) / 5, rng.int(3), rng.next() < 0.1 ? 0 : rng.next()];
         let points = Array.from({ length: n }, point);
         const cache = createKernelCache();
-        expectSameKernels(cache(points, dims, priorWeight), buildKernels(points, dims, { priorWeight }), `seed ${seed} start`);
+        expectSameKernels(cache(points, dims, priorWeight, width(points.length)), buildKernels(points, dims, options(points.length)), `seed ${seed} start`);
         edits.forEach(({ kind, count, at }, step) => {
           const position = Math.floor(at * points.length);
           points = [...points];
@@ -63,7 +67,7 @@ describe('the bad group kernel cache', () => {
           if (kind === 'duplicate' && points.length) points.splice(position, 0, [...(points[position % points.length] as Point)]);
           if (kind === 'shuffle') points.reverse();
           if (kind === 'fresh') points = Array.from({ length: count * 20 }, point);
-          expectSameKernels(cache(points, dims, priorWeight), buildKernels(points, dims, { priorWeight }), `seed ${seed} step ${step} ${kind}`);
+          expectSameKernels(cache(points, dims, priorWeight, width(points.length)), buildKernels(points, dims, options(points.length)), `seed ${seed} step ${step} ${kind}`);
         });
       }),
       { numRuns: 150 },
