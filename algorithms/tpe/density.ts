@@ -4,6 +4,9 @@ import { buildReachGrid, visitReach, type ReachGrid } from './reach-grid.js';
 
 /** Terms this far below the largest add less than e^-40 each: nothing a double holds. */
 const NEGLIGIBLE = 40;
+/** Points evaluated with bounds before deciding; the share of components surviving the first dimensions above which evaluating them all is cheaper. */
+const PROBE = 8;
+const DENSE_SHARE = 0.25;
 
 /**
  * log of the mixture's density (probability, for cell and categorical dimensions) at each
@@ -13,7 +16,9 @@ const NEGLIGIBLE = 40;
  * and bound: the prior's exact term bounds the largest term from below, and a component is
  * dropped as soon as it cannot come within e^40 of it whatever the remaining dimensions
  * add. A grid over one or two continuous dimensions (reach-grid.ts) spares visiting the
- * components that are too far away along them.
+ * components that are too far away along them. When the first points show that most
+ * components survive the bounds (a history clustered where candidates are drawn), the
+ * rest are evaluated over every component, which is then cheaper.
  */
 export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: CellOf): Float64Array {
   const k = mixture.logWeights.length;
@@ -33,8 +38,21 @@ export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: 
   const active = new Int32Array(k);
   const acc = new Float64Array(k);
   const last = k - 1; // the prior
+  let visited = 0;
   for (let p = 0; p < points.length; p++) {
     const x = points[p] as Point;
+    if (p === PROBE && visited > DENSE_SHARE * PROBE * k) {
+      // The points lie among the components (a history clustered where the candidates are
+      // drawn): bounding spares little, and its bookkeeping costs more than it saves.
+      for (let i = 0; i < k; i++) active[i] = i;
+      for (let q = p; q < points.length; q++) {
+        const y = points[q] as Point;
+        acc.set(mixture.logWeights);
+        for (let d = 0; d < mixture.kernels.length; d++) addTerms(mixture.kernels[d] as NumericKernel | CategoricalKernel, d, y, active, acc, k, cellOf);
+        out[q] = logSumExp(acc, k);
+      }
+      return out;
+    }
     const floor = componentTerm(mixture, x, last, cellOf) - NEGLIGIBLE;
     let n = 0;
     let s = 0;
@@ -48,6 +66,7 @@ export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: 
       for (const d of grid.axes) addTerms(mixture.kernels[d] as NumericKernel, d, x, active, acc, n, cellOf, from);
       s = grid.axes.length;
       n = keep(active, acc, from, n, rest[s], floor);
+      visited += n;
     } else {
       for (let i = 0; i < k; i++) {
         active[i] = i;
@@ -59,6 +78,7 @@ export function logDensity(mixture: Mixture, points: readonly Point[], cellOf?: 
       const d = order[s] as number;
       addTerms(mixture.kernels[d] as NumericKernel | CategoricalKernel, d, x, active, acc, n, cellOf);
       n = keep(active, acc, 0, n, rest[s + 1], floor);
+      if (s === 0 && !grid) visited += n;
     }
     out[p] = logSumExp(acc, n);
   }

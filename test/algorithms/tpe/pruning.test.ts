@@ -6,7 +6,8 @@ import { plainLogDensity } from './plain-density.js';
 
 // logDensity drops components that cannot matter (branch and bound) when a mixture has more
 // than 64 components and more than one dimension. It must agree with the plain sum over all
-// components: log Σ_k w_k Π_d kernel_kd(x_d), to 1e-12.
+// components: log Σ_k w_k Π_d kernel_kd(x_d), to 1e-12, also after it has switched to
+// evaluating every component because most survived the bounds.
 // Two continuous dimensions (the grid's two axes), one (a single axis), or none.
 const layouts: DimensionKind[][] = [
   [{ kind: 'continuous' }, { kind: 'cells' }, { kind: 'categorical', size: 3 }, { kind: 'continuous' }],
@@ -26,7 +27,8 @@ test('pruned log densities equal the plain sum over every component', () => {
       const point = () => dims.map((dim) => (dim.kind === 'categorical' ? rng.int(dim.size) : coordinate()));
       const observations = Array.from({ length: n }, point);
       const mixture = buildMixture(observations, observations.map(() => 0.5 + rng.next()), dims, { priorWeight: 1 });
-      const candidates = Array.from({ length: 8 }, point);
+      // More than 8 candidates: after 8, a clustered history switches to evaluating every component.
+      const candidates = Array.from({ length: 20 }, point);
       const fast = logDensity(mixture, candidates, cellOf);
       candidates.forEach((x, p) => {
         const plain = plainLogDensity(mixture, x, cellOf);
