@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { errorMessage, ScribaError } from '../../src/errors.js';
 import type { ValidationIssue } from '../../src/experiment/types.js';
 import { LATENCY_SCHEMA, SYNTHETIC_SCHEMA } from '../protocol.js';
@@ -66,14 +67,16 @@ export function buildReport(files: ReadonlyArray<ResultFile>, options: ReportOpt
   return { markdown: `${lines.join('\n').replace(/\n+$/, '')}\n`, svgs };
 }
 
-/** Reads and validates result files; every problem of every file is listed, keyed by the file's path. */
+/** Reads and validates result files (gzipped when the name ends in .gz); every problem of every file is listed, keyed by the file's path. */
 export async function readResultFiles(paths: readonly string[]): Promise<ResultFile[]> {
   const files: ResultFile[] = [];
   const issues: ValidationIssue[] = [];
   for (const path of paths) {
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(path, 'utf8'));
+      const bytes = await readFile(path);
+      // Committed results are often gzipped (`bench run --out FILE.json.gz`).
+      json = JSON.parse((path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
     } catch (error) {
       issues.push({ path, message: `cannot read a JSON file: ${errorMessage(error)}` });
       continue;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { OPTUNA_LABELS, OPTUNA_SAMPLERS } from '../../bench/peer.js';
@@ -58,5 +59,16 @@ describe('result files written before the labels render with them', () => {
   test('bench/results/cmaes: the own-history latency entries keep a label of their own', async () => {
     const files = await readResultFiles([join(results, 'cmaes', 'latency.json'), join(results, 'cmaes', 'latency-run.json')]);
     expect(header(buildReport(files).markdown, '## Ask latency on hartmann6')).toEqual(['n_trials', 'scriba:cmaes', 'scriba:cmaes (prefill run)']);
+  });
+});
+
+describe('a committed gzipped result file', () => {
+  test('bench/results/mixed/tpe.json.gz reads back and gives the committed report’s verdicts', async () => {
+    const files = await readResultFiles([join(results, 'mixed', 'tpe.json.gz')]);
+    const { markdown } = buildReport(files);
+    const committed = readFileSync(join(results, 'mixed', 'tpe', 'README.md'), 'utf8');
+    const verdictRows = (text: string) => text.split('\n').filter((line) => /^\| mixed_\w+ \| [-+]/.test(line));
+    expect(verdictRows(committed).length).toBe(8); // two pairings × four spaces
+    expect(verdictRows(markdown)).toEqual(verdictRows(committed));
   });
 });
