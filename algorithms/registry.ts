@@ -1,4 +1,5 @@
 import { ScribaError } from '../src/errors.js';
+import { createAuto } from './auto/index.js';
 import { createBayesianOptimization } from './bayesianoptimization/index.js';
 import { createCmaes } from './cmaes/index.js';
 import { createDarts } from './darts/index.js';
@@ -41,6 +42,7 @@ const registry = new Map<string, () => Algorithm>([
   ['hyperband', createHyperband],
   ['enas', () => createEnas()],
   ['darts', createDarts],
+  ['auto', () => createAuto()],
 ]);
 
 /** Names of the algorithms available now, built in and registered. */

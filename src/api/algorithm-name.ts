@@ -15,6 +15,7 @@ export const BUILT_IN_ALGORITHMS = [
   'hyperband',
   'enas',
   'darts',
+  'auto',
 ] as const;
 
 export type BuiltInAlgorithmName = (typeof BUILT_IN_ALGORITHMS)[number];

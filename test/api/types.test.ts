@@ -106,7 +106,7 @@ describe('parameter types follow the search space', () => {
 describe('algorithm names', () => {
   test('the union holds the built-in names and still admits a plugin name', () => {
     expectTypeOf<BuiltInAlgorithmName>().toEqualTypeOf<
-      'random' | 'grid' | 'tpe' | 'multivariate-tpe' | 'bayesianoptimization' | 'cmaes' | 'sobol' | 'pbt' | 'hyperband' | 'enas' | 'darts'
+      'random' | 'grid' | 'tpe' | 'multivariate-tpe' | 'bayesianoptimization' | 'cmaes' | 'sobol' | 'pbt' | 'hyperband' | 'enas' | 'darts' | 'auto'
     >();
     expectTypeOf<'tpe'>().toMatchTypeOf<AlgorithmName>();
     expectTypeOf<'my-plugin'>().toMatchTypeOf<AlgorithmName>();
