@@ -32,6 +32,9 @@ function defaultPhi(d: number): Float64Array {
 /** Above this many observations, the hyperparameters are first fitted to a random subset of this size. */
 export const SUBSET_SIZE = 100;
 
+/** The budget, in n³ units, of the likelihood steps on all points after the subset's climb. */
+export const FULL_DATA_FLOPS = 6e7;
+
 /**
  * Type-II maximum a posteriori hyperparameters (Rasmussen & Williams 2006, §5.4.1) on
  * the standardised, warped values `y`, then the model at them. Several starts are screened by their
@@ -42,7 +45,9 @@ export const SUBSET_SIZE = 100;
  * Each gradient costs ½n³ (factor and inverse), so with more than SUBSET_SIZE points the
  * climb runs on a random subset of that size (subset-of-data hyperparameters, Rasmussen &
  * Williams 2006, §8.3.1) and is then continued on all points for as many steps as about
- * 6·10⁷ flops allow (7 at n = 200, none above n ≈ 390).
+ * 6·10⁷ flops allow (7 at n = 200, none above n ≈ 390). On a smooth 6-D function at
+ * n = 200 the log posterior then ends 1.6 nats below the full-data optimum, against 5.7
+ * with 3 steps and 11.7 with none (gaussian-process.test.ts).
  */
 export function fitModel(data: TrainingData, best: number, options: FitOptions): GpModel {
   const { n, d } = data;
@@ -83,7 +88,7 @@ export function fitModel(data: TrainingData, best: number, options: FitOptions):
         phi = result.x;
       }
     }
-    const steps = Math.min(15, Math.floor(6e7 / n ** 3));
+    const steps = Math.min(15, Math.floor(FULL_DATA_FLOPS / n ** 3));
     if (subset !== data && steps > 0 && Number.isFinite(bestValue)) {
       const result = climb(data, phi, steps);
       if (Number.isFinite(result.value)) phi = result.x;

@@ -77,6 +77,16 @@ export function fitYeoJohnson(y: ArrayLike<number>, lo = -2, hi = 2): number {
  * equal): median log10 regret went from −4.34 to −6.15 on six_hump_camel, +0.58 to −2.46
  * on goldstein_price, +1.75 to +0.39 on rosenbrock5, +1.48 to +1.42 on rastrigin5, and
  * hartmann6 was unchanged (-0.92: the same seeds stuck in the same local basin).
+ *
+ * The warp costs styblinski_tang5 its global basin on most seeds (6 of 30 runs reach it,
+ * seeds 100–129): late in a run λ falls below 0 (−0.65 at n = 80), the compressed upper
+ * tail makes unexplored corners look average and the stretched lower side makes the
+ * incumbent's basin a narrow well. Tried and rejected: no warp (8 of 12 runs in the
+ * global basin on seeds 100–111, but goldstein_price +0.36, six_hump_camel −4.17,
+ * rosenbrock5 +1.50 against −0.72, −6.09, +0.49); the warp above the mean only (10 of 30
+ * on seeds 0–29, median still +1.15, and seeds 0–9 worse on goldstein_price, hartmann3,
+ * rosenbrock5, rastrigin5 and levy5); λ ≥ 0, or λ fitted on the initial design alone
+ * (4 of 12 each).
  */
 export function warpedValues(values: ArrayLike<number>): Float64Array {
   const z = standardize(values);
