@@ -95,7 +95,7 @@ export async function bench(what: BenchCommand, v: BenchValues, positionals: rea
           file.runs.push(...peer.runs.map((r) => ({ ...r, engine: 'optuna' })));
         }, io);
       }
-      writeFileSync(v.out, `${JSON.stringify(file)}\n`);
+      writeJson(v.out, file);
       if (!v.shard) io.err(`wrote ${file.runs.length} runs to ${v.out}`);
       return 0;
     }
@@ -135,7 +135,7 @@ export async function bench(what: BenchCommand, v: BenchValues, positionals: rea
           file.meta.prefill += `; optuna: ${peer.meta.prefill}`;
         }, io);
       }
-      writeFileSync(v.out, `${JSON.stringify(file)}\n`);
+      writeJson(v.out, file);
       io.err(`wrote ${file.entries.length} entries to ${v.out}`);
       return 0;
     }

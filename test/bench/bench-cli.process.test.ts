@@ -58,6 +58,14 @@ describe('scriba bench', () => {
     expect(existsSync(join(report, 'branin.svg'))).toBe(true);
     expect(existsSync(join(report, 'hartmann6.svg'))).toBe(true);
 
+    // A name ending in .gz is written gzipped, and the report reads it back.
+    const gz = join(dir, 'results.json.gz');
+    await scriba(['bench', 'run', '--algorithms', 'random', '--functions', 'mixed_mlp', '--seeds', '1', '--budget', '5', '--out', gz]);
+    expect(readFileSync(gz).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect((JSON.parse(gunzipSync(readFileSync(gz)).toString('utf8')) as SyntheticFile).runs).toHaveLength(1);
+    await scriba(['bench', 'report', gz, '--out', join(dir, 'report-gz')]);
+    expect(readFileSync(join(dir, 'report-gz', 'README.md'), 'utf8')).toContain('| mixed_mlp |');
+
     const oddsOut = join(dir, 'odds.json');
     const { stdout } = await scriba(['bench', 'odds', out, '--method', 'scriba_random', '--against', 'scriba_grid', '--margin', '0.1', '--within', '2', '--seeds', '2', '--draws', '50', '--out', oddsOut]);
     const odds = JSON.parse(readFileSync(oddsOut, 'utf8')) as { seeds: number; draws: number; pHolds: number; functions: { function: string }[] };
