@@ -101,6 +101,21 @@ function objective(name: string, algorithm: string, budget: number | undefined):
   };
 }
 
+/** The Study of a run: the function's space, minimised, one trial at a time. */
+function benchStudy(fn: Objective, algorithm: string, budget: number, seed: number, settings?: Readonly<Record<string, string>>) {
+  return createStudy({
+    name: 'bench',
+    parameters: fn.parameters,
+    objectiveType: 'minimize',
+    objectiveMetricName: 'f',
+    algorithm,
+    ...(settings ? { algorithmSettings: settings } : {}),
+    maxTrialCount: budget,
+    parallelTrialCount: 1,
+    seed,
+  });
+}
+
 /**
  * One protocol run (§1, §3, §4): N sequential ask → evaluate → tell rounds through the
  * Study API, timing each ask and tell but not the objective. Mixed spaces (functions/mixed.ts)
@@ -110,17 +125,7 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
   const fn = objective(task.function, task.algorithm, task.budget);
   const budget = task.budget ?? protocolBudget(fn.dim);
   const started = performance.now();
-  const study = createStudy({
-    name: 'bench',
-    parameters: fn.parameters,
-    objectiveType: 'minimize',
-    objectiveMetricName: 'f',
-    algorithm: task.algorithm,
-    ...(task.settings ? { algorithmSettings: task.settings } : {}),
-    maxTrialCount: budget,
-    parallelTrialCount: 1,
-    seed: task.seed,
-  });
+  const study = benchStudy(fn, task.algorithm, budget, task.seed, task.settings);
   const y: number[] = [];
   const askS: number[] = [];
   const tellS: number[] = [];
@@ -174,16 +179,7 @@ export async function runSynthetic(task: SyntheticTask): Promise<SyntheticRun> {
 export function refusal(algorithm: string, name: string, settings?: Readonly<Record<string, string>>): string | undefined {
   const fn = objective(name, algorithm, undefined);
   try {
-    createStudy({
-      name: 'bench',
-      parameters: fn.parameters,
-      objectiveType: 'minimize',
-      objectiveMetricName: 'f',
-      algorithm,
-      ...(settings ? { algorithmSettings: settings } : {}),
-      maxTrialCount: protocolBudget(fn.dim),
-      seed: 0,
-    });
+    benchStudy(fn, algorithm, protocolBudget(fn.dim), 0, settings);
     return undefined;
   } catch (error) {
     return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');

@@ -11,7 +11,8 @@ import { OPTUNA_SAMPLERS } from '../peer.js';
 import { median } from '../protocol.js';
 import { cellRuns, syntheticMethods, type Dataset, type Method } from './dataset.js';
 import { mannWhitneyLess } from './mann-whitney.js';
-import { evaluationsAt, FRACTIONS, logRegretAt, summariseAt } from './stats.js';
+import { row } from './markdown.js';
+import { FRACTIONS, logRegretsAt, summariseAt } from './stats.js';
 
 /** Seeds a side for a verdict that decides anything. */
 export const DECIDING_SEEDS = 30;
@@ -40,12 +41,6 @@ export function compare(ours: readonly number[], theirs: readonly number[]): Com
   return { ours: a, theirs: b, pBetter, pWorse, verdict, seeds: Math.min(ours.length, theirs.length) };
 }
 
-/** L_t at t = round(q·N) of each run of a cell that reaches t. */
-function valuesAt(data: Dataset, fn: string, m: Method, q: number): number[] {
-  return cellRuns(data, fn, m)
-    .map((run) => logRegretAt(run, evaluationsAt(q, run.budget)))
-    .filter((v): v is number => v !== undefined);
-}
 
 export interface Pairing {
   ours: Method;
@@ -82,7 +77,6 @@ export function pairings(data: Dataset): Pairing[] {
   return out;
 }
 
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 const signed = (x: number): string => (x >= 0 ? '+' : '') + x.toFixed(2);
 const pText = (p: number): string => (p < 0.001 ? '<0.001' : p.toFixed(3));
 const verdictText = (c: Comparison): string => (c.verdict === 'better' ? '**better**' : c.verdict);
@@ -94,7 +88,7 @@ export function comparisons(data: Dataset, pairing: Pairing): Array<{ fn: string
     const against = typeof pairing.against === 'function' ? pairing.against(fn) : pairing.against;
     if (against === undefined) continue;
     const byFraction = FRACTIONS.map((q) => {
-      const [a, b] = [valuesAt(data, fn, pairing.ours, q), valuesAt(data, fn, against, q)];
+      const [a, b] = [logRegretsAt(cellRuns(data, fn, pairing.ours), q), logRegretsAt(cellRuns(data, fn, against), q)];
       return a.length > 0 && b.length > 0 ? compare(a, b) : undefined;
     });
     if (byFraction.some((c) => c !== undefined)) out.push({ fn, against, byFraction });

@@ -6,12 +6,10 @@
 import { OPTUNA_SAMPLERS } from '../peer.js';
 import { median } from '../protocol.js';
 import type { Dataset, LatencyPoint, Method } from './dataset.js';
-import { mdText } from './markdown.js';
+import { mdText, row, rule } from './markdown.js';
 import { formatMs } from './stats.js';
 
 const EMPTY = '—';
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-const rule = (n: number): string => row(['---', ...Array.from({ length: n - 1 }, () => '---:')]);
 
 /** `--prefill run` latency entries (bench/latency.ts) end their sampler id with this. */
 const RUN_SUFFIX = '_run';

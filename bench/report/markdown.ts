@@ -16,8 +16,8 @@ import {
 } from './stats.js';
 
 const EMPTY = '—';
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-const rule = (n: number): string => row(['---', ...Array.from({ length: n - 1 }, () => '---:')]);
+export const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+export const rule = (n: number): string => row(['---', ...Array.from({ length: n - 1 }, () => '---:')]);
 
 /** Text in a table cell: a `|` would end the cell, a newline the row. */
 export function mdText(s: string): string {

@@ -45,12 +45,14 @@ export function summarise(values: readonly number[]): Summary | undefined {
   return { median: median(values), q1: quantile(values, 0.25), q3: quantile(values, 0.75), n: values.length };
 }
 
+/** L at t = round(q·N) of each run that reaches t. */
+export function logRegretsAt(runs: readonly SyntheticRun[], q: number): number[] {
+  return runs.map((run) => logRegretAt(run, evaluationsAt(q, run.budget))).filter((v): v is number => v !== undefined);
+}
+
 /** The cell of a quality table: L at t = round(q·N) over the runs that reach t. */
 export function summariseAt(runs: readonly SyntheticRun[], q: number): Summary | undefined {
-  const values = runs
-    .map((run) => logRegretAt(run, evaluationsAt(q, run.budget)))
-    .filter((v): v is number => v !== undefined);
-  return summarise(values);
+  return summarise(logRegretsAt(runs, q));
 }
 
 /** Median over seeds of the per-run median ask time (§4), in seconds. */
