@@ -9,7 +9,7 @@ import type { PlotExperiment } from '../model.js';
 import { AXIS_TITLE_FONT, axisFrame, gridLines, slantDepth, TICK_FONT, widest, type Area } from './axes.js';
 import { colourBarLines, colourBarWidth, sequentialColour } from './colour.js';
 import { along, linearAxis, range, type Axis } from './scales.js';
-import { closeSvg, count, COLOURS, escapeXml, headingWidth, messageSvg, openSvg, px, tooltip } from './svg.js';
+import { closeSvg, count, COLOURS, escapeXml, headingWidth, messageSvg, openSvg, px, TOOLTIP_LIMIT, tooltip } from './svg.js';
 import { textWidth } from './text-width.js';
 import { parameterAxis, rankedTrials } from './trials.js';
 
@@ -72,13 +72,14 @@ export function sliceSvg(x: PlotExperiment): string {
     const sy = (f: number): number => along(area.bottom, area.top, f);
     out.push(`<g class="cell">`, ...gridLines(area, cell.axis.ticks.map((t) => sx(t.at)), yAxis.ticks.map((t) => sy(t.at)), '#ececec'));
     out.push('<g fill-opacity="0.8">');
+    const marks = new Marks(out, ranked.length > TOOLTIP_LIMIT);
     for (const t of ranked) {
       const fx = cell.axis.fraction(t.params[cell.name] ?? '');
       const fy = yAxis.fraction(t.value);
       if (fx === undefined || fy === undefined) continue;
-      const text = `${t.name}: ${cell.name}=${t.params[cell.name]}, ${x.metric}=${t.value}`;
-      out.push(`<circle cx="${px(sx(fx))}" cy="${px(sy(fy))}" r="3" fill="${shade(t.index)}">${tooltip(ranked.length, text)}</circle>`);
+      marks.add(sx(fx), sy(fy), shade(t.index), () => tooltip(ranked.length, `${t.name}: ${cell.name}=${t.params[cell.name]}, ${x.metric}=${t.value}`));
     }
+    marks.flush();
     out.push(
       '</g>',
       ...axisFrame(
@@ -94,4 +95,36 @@ export function sliceSvg(x: PlotExperiment): string {
   out.push(...colourBarLines({ x: barX, top: barTop, bottom: barBottom, colour: sequentialColour, ticks: order.ticks, title: 'trial' }));
   if (notes) out.push(`<text x="${SLICE.left}" y="${height - 8}" font-size="10" fill="${COLOURS.note}">${escapeXml(notes)}</text>`);
   return closeSvg(out);
+}
+
+/**
+ * The points of a cell, in drawing order: one `<circle>` each (with its hover text) up to
+ * TOOLTIP_LIMIT trials; past it, where there is no hover text, each run of consecutive
+ * points of one colour is one `<path>` of circles, since a PNG's renderer keeps a tree node
+ * per element (10,000 points in 4 cells were 40,000 nodes). Later points stay on top; only
+ * overlapping points of one run no longer add their opacities.
+ */
+class Marks {
+  private colour = '';
+  private d: string[] = [];
+
+  constructor(
+    private readonly out: string[],
+    private readonly merge: boolean,
+  ) {}
+
+  add(cx: number, cy: number, colour: string, title: () => string): void {
+    if (!this.merge) {
+      this.out.push(`<circle cx="${px(cx)}" cy="${px(cy)}" r="3" fill="${colour}">${title()}</circle>`);
+      return;
+    }
+    if (colour !== this.colour) this.flush();
+    this.colour = colour;
+    this.d.push(`M${px(cx - 3)} ${px(cy)}a3 3 0 1 0 6 0a3 3 0 1 0-6 0`);
+  }
+
+  flush(): void {
+    if (this.d.length > 0) this.out.push(`<path fill="${this.colour}" d="${this.d.join('')}"/>`);
+    this.d = [];
+  }
 }

@@ -81,4 +81,33 @@ describe('slice', () => {
     expect(texts(sliceSvg(experiment([trial(0, undefined, {}, 'Failed')], space)))).toContain('no completed trials');
     expect(texts(sliceSvg(experiment([trial(0, 1)], [])))).toContain('no parameters');
   });
+
+  test('past TOOLTIP_LIMIT trials a run of one colour is one path, the same circles in the same order', () => {
+    const many = (n: number) =>
+      experiment(
+        Array.from({ length: n }, (_, i) => trial(i, (i * 37) % 101, { lr: String(10 ** (-4 + ((i * 13) % 300) / 100)), opt: i % 3 === 0 ? 'sgd' : 'adam' })),
+        space,
+      );
+    // Each circle as (cx, cy, colour): from the <circle>s, or from the paths' "M x-3 y a3 3 ..." subpaths.
+    const fromCircles = (cell: string) => tags(cell, 'circle').map((c) => [Number(c.cx), Number(c.cy), c.fill]);
+    const fromPaths = (cell: string) =>
+      tags(cell, 'path').flatMap((p) => [...(p.d as string).matchAll(/M([-\d.]+) ([-\d.]+)a3 3 0 1 0 6 0a3 3 0 1 0-6 0/g)].map((m) => [Math.round((Number(m[1]) + 3) * 10) / 10, Number(m[2]), p.fill]));
+    const below = cells(sliceSvg(many(2000)));
+    const above = cells(sliceSvg(many(2001)));
+    expect(below.map((c) => tags(c, 'path').length)).toEqual([0, 0]);
+    expect(above.map((c) => tags(c, 'circle').length)).toEqual([0, 0]);
+    above.forEach((cell, i) => {
+      const circles = fromPaths(cell);
+      expect(circles).toHaveLength(2001);
+      // The first 2000 sit where the circles below the limit do (their colours' scale ends one trial earlier).
+      expect(circles.slice(0, 2000).map(([x, y]) => [x, y])).toEqual(fromCircles(below[i] as string).map(([x, y]) => [x, y]));
+      // Consecutive paths differ in colour, and colours follow trial order.
+      const fills = tags(cell, 'path').map((p) => p.fill);
+      fills.slice(1).forEach((f, j) => expect(f).not.toBe(fills[j]));
+      expect(circles[0]?.[2]).toBe(sequentialColour(0));
+      expect(circles[2000]?.[2]).toBe(sequentialColour(1));
+    });
+    // No hover texts but the picture's own title.
+    expect(sliceSvg(many(2001)).match(/<title>/g)).toHaveLength(1);
+  });
 });
