@@ -75,9 +75,18 @@ export function curvesSvg(x: PlotExperiment, curves: readonly PlotCurve[], o: Cu
   let longest = 0;
   const drawable = (v: number): boolean => Number.isFinite(v) && !(o.logY && v <= 0);
   for (const curve of curves) {
+    let all = true;
+    for (const v of curve.values) {
+      if (!drawable(v)) {
+        all = false;
+        continue;
+      }
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     // Copied only when some value drops out (10,000 curves of 200 values are 2,000,000 numbers).
     let d: Drawn = { curve, steps: undefined, values: curve.values };
-    if (!curve.values.every(drawable)) {
+    if (!all) {
       const steps: number[] = [];
       const values: number[] = [];
       curve.values.forEach((v, i) => {
@@ -86,10 +95,6 @@ export function curvesSvg(x: PlotExperiment, curves: readonly PlotCurve[], o: Cu
       d = { curve, steps, values };
     }
     if (d.values.length === 0) continue;
-    for (const v of d.values) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
     longest = Math.max(longest, stepOf(d, d.values.length - 1));
     drawn.push(d);
   }
